@@ -1,0 +1,112 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "switchboard",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "switchboard", targets: ["switchboard"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Canonical event, JSON value type with its byte-level parser and writer, time, errors.
+        .target(name: "SwitchboardCore", swiftSettings: swiftSettings),
+        // Provider and mapping files: model, loader, evaluator.
+        .target(name: "SwitchboardMapping", dependencies: ["SwitchboardCore"], swiftSettings: swiftSettings),
+        // The durable record of accepted events and their deliveries.
+        .target(
+            name: "SwitchboardJournal",
+            dependencies: ["SwitchboardCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // libcurl, with static inline wrappers for its variadic functions.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Forwarding over libcurl multi, classification, backoff, retries.
+        .target(
+            name: "SwitchboardDelivery",
+            dependencies: [
+                "SwitchboardCore", "SwitchboardMapping", "SwitchboardJournal", "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP endpoints built from provider files, auth, answers in the vendor's format.
+        .target(
+            name: "SwitchboardIngress",
+            dependencies: [
+                "SwitchboardCore", "SwitchboardMapping", "SwitchboardJournal", "SwitchboardDelivery",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Strict mock vendors over TLS, and the certificate authority they use.
+        .target(
+            name: "SwitchboardSandbox",
+            dependencies: [
+                "SwitchboardCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Config, wiring and lifecycle: the only place that knows every stage.
+        .target(
+            name: "SwitchboardApp",
+            dependencies: [
+                "SwitchboardCore", "SwitchboardMapping", "SwitchboardJournal", "SwitchboardDelivery",
+                "SwitchboardIngress", "SwitchboardSandbox",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "switchboard",
+            dependencies: [
+                "SwitchboardApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SwitchboardMappingTests",
+            dependencies: ["SwitchboardMapping"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchboardJournalTests",
+            dependencies: ["SwitchboardJournal"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchboardDeliveryTests",
+            dependencies: ["SwitchboardDelivery", "SwitchboardSandbox"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SwitchboardEndToEndTests",
+            dependencies: ["SwitchboardApp", "SwitchboardSandbox"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

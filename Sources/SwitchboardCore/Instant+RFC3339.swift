@@ -1,0 +1,162 @@
+/// RFC 3339 / ISO-8601 text for instants, in UTC, without Foundation.
+extension Instant {
+    /// How many digits of the second's fraction to write.
+    public enum FractionPrecision: String, Sendable, CaseIterable {
+        case seconds, milliseconds, microseconds, nanoseconds
+        /// As many digits as needed: none for a whole second, else 3, 6 or 9.
+        case auto
+
+        var digits: Int? {
+            switch self {
+            case .seconds: 0
+            case .milliseconds: 3
+            case .microseconds: 6
+            case .nanoseconds: 9
+            case .auto: nil
+            }
+        }
+    }
+
+    /// `2023-11-14T22:13:20Z`, with a fraction as `precision` asks (truncated, never rounded up).
+    public func rfc3339(precision: FractionPrecision = .seconds) -> String {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = Instant.civil(fromDays: days)
+        var out: [UInt8] = []
+        out.reserveCapacity(30)
+        Instant.append(year, width: 4, to: &out)
+        out.append(UInt8(ascii: "-"))
+        Instant.append(month, width: 2, to: &out)
+        out.append(UInt8(ascii: "-"))
+        Instant.append(day, width: 2, to: &out)
+        out.append(UInt8(ascii: "T"))
+        Instant.append(secondOfDay / 3600, width: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        Instant.append(secondOfDay / 60 % 60, width: 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        Instant.append(secondOfDay % 60, width: 2, to: &out)
+        let digits: Int
+        if let fixed = precision.digits {
+            digits = fixed
+        } else if nanoseconds == 0 {
+            digits = 0
+        } else if nanoseconds % 1_000_000 == 0 {
+            digits = 3
+        } else if nanoseconds % 1000 == 0 {
+            digits = 6
+        } else {
+            digits = 9
+        }
+        if digits > 0 {
+            out.append(UInt8(ascii: "."))
+            var divisor: Int64 = 1
+            for _ in 0..<(9 - digits) { divisor *= 10 }
+            Instant.append(Int64(nanoseconds) / divisor, width: digits, to: &out)
+        }
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; the zone is required, `t`/`z` and a space
+    /// for `T` are accepted as RFC 3339 allows. Returns nil for anything else, including
+    /// impossible dates such as February 30th or hour 24.
+    public init?(rfc3339 text: String) {
+        var utf8 = Array(text.utf8)
+        guard utf8.count >= 20 else { return nil }
+        func number(_ range: Range<Int>) -> Int64? {
+            var value: Int64 = 0
+            for i in range {
+                guard i < utf8.count, utf8[i] >= 48, utf8[i] <= 57 else { return nil }
+                value = value * 10 + Int64(utf8[i] - 48)
+            }
+            return value
+        }
+        for i in utf8.indices where utf8[i] == UInt8(ascii: "t") || utf8[i] == UInt8(ascii: "z") {
+            utf8[i] -= 32
+        }
+        guard let year = number(0..<4), utf8[4] == UInt8(ascii: "-"),
+            let month = number(5..<7), utf8[7] == UInt8(ascii: "-"),
+            let day = number(8..<10), utf8[10] == UInt8(ascii: "T") || utf8[10] == UInt8(ascii: " "),
+            let hour = number(11..<13), utf8[13] == UInt8(ascii: ":"),
+            let minute = number(14..<16), utf8[16] == UInt8(ascii: ":"),
+            let second = number(17..<19)
+        else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= Instant.daysIn(month: month, year: year),
+            hour < 24, minute < 60, second < 60
+        else { return nil }
+        var i = 19
+        var nanos: Int64 = 0
+        if i < utf8.count, utf8[i] == UInt8(ascii: ".") {
+            i += 1
+            var digits = 0
+            while i < utf8.count, utf8[i] >= 48, utf8[i] <= 57 {
+                if digits < 9 { nanos = nanos * 10 + Int64(utf8[i] - 48) }
+                digits += 1
+                i += 1
+            }
+            guard digits > 0 else { return nil }
+            for _ in digits..<max(digits, 9) { nanos *= 10 }
+        }
+        guard i < utf8.count else { return nil }
+        var offset: Int64 = 0
+        if utf8[i] == UInt8(ascii: "Z") {
+            i += 1
+        } else if utf8[i] == UInt8(ascii: "+") || utf8[i] == UInt8(ascii: "-") {
+            let sign: Int64 = utf8[i] == UInt8(ascii: "+") ? 1 : -1
+            guard let oh = number((i + 1)..<(i + 3)), i + 3 < utf8.count, utf8[i + 3] == UInt8(ascii: ":"),
+                let om = number((i + 4)..<(i + 6)), oh < 24, om < 60
+            else { return nil }
+            offset = sign * (oh * 3600 + om * 60)
+            i += 6
+        } else {
+            return nil
+        }
+        guard i == utf8.count else { return nil }
+        let days = Instant.days(fromCivil: year, month, day)
+        self.init(seconds: days * 86_400 + hour * 3600 + minute * 60 + second - offset, nanoseconds: Int32(nanos))
+    }
+
+    private static func append(_ value: Int64, width: Int, to out: inout [UInt8]) {
+        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+        var v = value
+        var i = width - 1
+        while i >= 0 {
+            digits[i] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+            i -= 1
+        }
+        out.append(contentsOf: digits)
+    }
+
+    static func daysIn(month: Int64, year: Int64) -> Int64 {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
+    static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The date of a day count since 1970-01-01 (H. Hinnant's `civil_from_days`).
+    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}

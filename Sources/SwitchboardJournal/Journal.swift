@@ -1,0 +1,15 @@
+import SwitchboardCore
+
+/// The durable record of accepted events and of each delivery's state.
+///
+/// Writes are grouped: concurrent `append` and `record` calls share one transaction (one fsync).
+public protocol Journal: Sendable {
+    /// Journals events with a pending delivery per target; returns once they are committed.
+    func append(_ events: [NewEvent]) async throws -> [AppendedEvent]
+    /// Records attempt outcomes; returns once they are committed.
+    func record(_ outcomes: [DeliveryOutcome]) async throws
+    /// Pending deliveries due at `now`, oldest first, skipping `excluding`.
+    func dueDeliveries(now: Instant, limit: Int, excluding: Set<Int64>) throws -> [DueDelivery]
+    /// Deliveries in the given states, newest first.
+    func deliveries(states: Set<DeliveryState>, limit: Int) throws -> [DeliveryRecord]
+}

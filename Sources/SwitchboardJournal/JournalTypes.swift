@@ -1,0 +1,108 @@
+import SwitchboardCore
+
+/// An accepted event, about to be journaled with one delivery per target.
+public struct NewEvent: Sendable {
+    public var route: String
+    /// The inbound provider id.
+    public var source: String
+    public var name: String?
+    public var userId: String?
+    public var receivedAt: Instant
+    /// The canonical event as JSON bytes.
+    public var canonical: [UInt8]
+    public var targets: [String]
+    /// When the first attempt is due if nobody attempts it first (a crash-safe lease for the
+    /// attempt the gateway makes right away).
+    public var firstAttemptDue: Instant
+
+    public init(
+        route: String, source: String, name: String?, userId: String?, receivedAt: Instant, canonical: [UInt8],
+        targets: [String], firstAttemptDue: Instant
+    ) {
+        self.route = route
+        self.source = source
+        self.name = name
+        self.userId = userId
+        self.receivedAt = receivedAt
+        self.canonical = canonical
+        self.targets = targets
+        self.firstAttemptDue = firstAttemptDue
+    }
+}
+
+/// What the journal assigned to a new event.
+public struct AppendedEvent: Sendable {
+    public let eventId: Int64
+    /// True when no earlier event of this route had the same name (user.com's `created`).
+    public let firstOfName: Bool
+    /// One delivery id per target, in the order of `NewEvent.targets`.
+    public let deliveryIds: [Int64]
+}
+
+public enum DeliveryState: String, Sendable, CaseIterable {
+    /// Waiting for its next attempt.
+    case pending
+    case delivered
+    /// Given up on: the reason is in `lastError`; it can be replayed.
+    case dead
+}
+
+/// The result of one delivery attempt, to be recorded.
+public struct DeliveryOutcome: Sendable {
+    public var deliveryId: Int64
+    public var state: DeliveryState
+    public var attempts: Int
+    public var nextAttemptAt: Instant?
+    public var lastStatus: Int?
+    /// A short reason without secrets or payloads.
+    public var lastError: String?
+    public var at: Instant
+
+    public init(
+        deliveryId: Int64, state: DeliveryState, attempts: Int, nextAttemptAt: Instant?, lastStatus: Int?,
+        lastError: String?, at: Instant
+    ) {
+        self.deliveryId = deliveryId
+        self.state = state
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.lastStatus = lastStatus
+        self.lastError = lastError
+        self.at = at
+    }
+}
+
+/// A pending delivery whose attempt is due, with what is needed to make it.
+public struct DueDelivery: Sendable {
+    public let deliveryId: Int64
+    public let eventId: Int64
+    public let route: String
+    public let target: String
+    public let attempts: Int
+    public let canonical: [UInt8]
+}
+
+/// A delivery as `failures list` shows it.
+public struct DeliveryRecord: Sendable {
+    public let deliveryId: Int64
+    public let eventId: Int64
+    public let route: String
+    public let target: String
+    public let eventName: String?
+    public let userId: String?
+    public let receivedAt: Instant
+    public let state: DeliveryState
+    public let attempts: Int
+    public let nextAttemptAt: Instant?
+    public let lastStatus: Int?
+    public let lastError: String?
+    public let updatedAt: Instant
+}
+
+/// How hard each commit pushes data to disk.
+public enum Durability: String, Sendable, CaseIterable {
+    /// fsync on every commit: an accepted event survives a power loss.
+    case full
+    /// fsync at WAL checkpoints: an accepted event survives a crash of the process, not of the machine.
+    case normal
+}

@@ -1,0 +1,178 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+
+/// The embedded journal: one SQLite file in WAL mode, written through a group committer.
+public final class SQLiteJournal: Journal, @unchecked Sendable {
+    enum Operation: @unchecked Sendable {
+        case append(AppendBox)
+        case record([DeliveryOutcome])
+    }
+
+    /// Carries an append's input in and its result out of the writer thread.
+    final class AppendBox: @unchecked Sendable {
+        let events: [NewEvent]
+        var appended: [AppendedEvent] = []
+        init(_ events: [NewEvent]) { self.events = events }
+    }
+
+    public let path: String
+    private let pool: DatabasePool
+    private var committer: GroupCommitter<Operation>!
+
+    /// Opens (creating if needed) the journal at `path` and applies pending migrations.
+    public init(path: String, durability: Durability = .full) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+        }
+        configuration.busyMode = .timeout(10)
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try SQLiteSchema.migrator.migrate(pool)
+        } catch {
+            throw JournalError(operation: "open", reason: Self.reason(error))
+        }
+        committer = GroupCommitter(name: "switchboard.journal") { [pool] operations in
+            do {
+                try pool.write { db in
+                    for operation in operations { try Self.apply(operation, db) }
+                }
+            } catch {
+                // One bad operation must not fail the others: retry each on its own.
+                guard operations.count > 1 else { throw error }
+                for operation in operations {
+                    try? pool.write { db in try Self.apply(operation, db) }
+                }
+            }
+        }
+    }
+
+    deinit { committer?.stop() }
+
+    public func append(_ events: [NewEvent]) async throws -> [AppendedEvent] {
+        let box = AppendBox(events)
+        do {
+            try await committer.submit(.append(box))
+        } catch {
+            throw JournalError(operation: "append", reason: Self.reason(error))
+        }
+        guard box.appended.count == events.count else {
+            throw JournalError(operation: "append", reason: "the write did not complete")
+        }
+        return box.appended
+    }
+
+    public func record(_ outcomes: [DeliveryOutcome]) async throws {
+        do {
+            try await committer.submit(.record(outcomes))
+        } catch {
+            throw JournalError(operation: "record", reason: Self.reason(error))
+        }
+    }
+
+    public func dueDeliveries(now: Instant, limit: Int, excluding: Set<Int64>) throws -> [DueDelivery] {
+        do {
+            return try pool.read { db in
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT d.id, d.event_id, e.route, d.target, d.attempts, e.canonical
+                    FROM deliveries d JOIN events e ON e.id = d.event_id
+                    WHERE d.state = 'pending' AND d.next_attempt_at <= ?
+                    ORDER BY d.next_attempt_at, d.id
+                    LIMIT ?
+                    """, arguments: [now.milliseconds, limit + excluding.count])
+                var due: [DueDelivery] = []
+                while let row = try rows.next(), due.count < limit {
+                    let id: Int64 = row[0]
+                    if excluding.contains(id) { continue }
+                    let canonical: Data = row[5]
+                    due.append(DueDelivery(deliveryId: id, eventId: row[1], route: row[2], target: row[3],
+                                           attempts: row[4], canonical: [UInt8](canonical)))
+                }
+                return due
+            }
+        } catch {
+            throw JournalError(operation: "read due deliveries", reason: Self.reason(error))
+        }
+    }
+
+    public func deliveries(states: Set<DeliveryState>, limit: Int) throws -> [DeliveryRecord] {
+        let list = states.map { "'\($0.rawValue)'" }.sorted().joined(separator: ",")
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT d.id, d.event_id, e.route, d.target, e.name, e.user_id, e.received_at, d.state,
+                           d.attempts, d.next_attempt_at, d.last_status, d.last_error, d.updated_at
+                    FROM deliveries d JOIN events e ON e.id = d.event_id
+                    WHERE d.state IN (\(list))
+                    ORDER BY d.updated_at DESC, d.id DESC
+                    LIMIT ?
+                    """, arguments: [limit]
+                ).map { row in
+                    DeliveryRecord(
+                        deliveryId: row[0], eventId: row[1], route: row[2], target: row[3], eventName: row[4],
+                        userId: row[5], receivedAt: Instant(milliseconds: row[6]),
+                        state: DeliveryState(rawValue: row[7]) ?? .pending, attempts: row[8],
+                        nextAttemptAt: (row[9] as Int64?).map(Instant.init(milliseconds:)), lastStatus: row[10],
+                        lastError: row[11], updatedAt: Instant(milliseconds: row[12]))
+                }
+            }
+        } catch {
+            throw JournalError(operation: "list deliveries", reason: Self.reason(error))
+        }
+    }
+
+    // MARK: - Writing
+
+    private static func apply(_ operation: Operation, _ db: Database) throws {
+        switch operation {
+        case .append(let box):
+            box.appended = try box.events.map { try insert($0, db) }
+        case .record(let outcomes):
+            let update = try db.cachedStatement(sql: """
+                UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?,
+                    updated_at = ?
+                WHERE id = ?
+                """)
+            for o in outcomes {
+                try update.execute(arguments: [o.state.rawValue, o.attempts, o.nextAttemptAt?.milliseconds,
+                                               o.lastStatus, o.lastError, o.at.milliseconds, o.deliveryId])
+            }
+        }
+    }
+
+    private static func insert(_ event: NewEvent, _ db: Database) throws -> AppendedEvent {
+        try db.cachedStatement(sql: """
+            INSERT INTO events (route, source, name, user_id, received_at, canonical) VALUES (?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [event.route, event.source, event.name, event.userId,
+                                     event.receivedAt.milliseconds, Data(event.canonical)])
+        let eventId = db.lastInsertedRowID
+        var firstOfName = false
+        if let name = event.name {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_names (route, name) VALUES (?, ?)")
+                .execute(arguments: [event.route, name])
+            firstOfName = db.changesCount == 1
+        }
+        let insertDelivery = try db.cachedStatement(sql: """
+            INSERT INTO deliveries (event_id, target, state, attempts, next_attempt_at, updated_at)
+            VALUES (?, ?, 'pending', 0, ?, ?)
+            """)
+        var deliveryIds: [Int64] = []
+        for target in event.targets {
+            try insertDelivery.execute(arguments: [eventId, target, event.firstAttemptDue.milliseconds,
+                                                   event.receivedAt.milliseconds])
+            deliveryIds.append(db.lastInsertedRowID)
+        }
+        return AppendedEvent(eventId: eventId, firstOfName: firstOfName, deliveryIds: deliveryIds)
+    }
+
+    /// A short reason that never includes statement arguments.
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return "\(error.resultCode)" + (error.message.map { ": \($0)" } ?? "")
+        }
+        if let error = error as? JournalError { return error.reason }
+        return String(describing: type(of: error))
+    }
+}

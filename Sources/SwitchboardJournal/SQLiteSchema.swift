@@ -1,0 +1,40 @@
+import GRDB
+
+/// The SQLite journal's tables, as versioned migrations.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE events (
+                    id INTEGER PRIMARY KEY,
+                    route TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    name TEXT,
+                    user_id TEXT,
+                    received_at INTEGER NOT NULL,  -- Unix milliseconds
+                    canonical BLOB NOT NULL        -- the canonical event, JSON
+                );
+                CREATE TABLE event_names (
+                    route TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    PRIMARY KEY (route, name)
+                ) WITHOUT ROWID;
+                CREATE TABLE deliveries (
+                    id INTEGER PRIMARY KEY,
+                    event_id INTEGER NOT NULL REFERENCES events(id),
+                    target TEXT NOT NULL,
+                    state TEXT NOT NULL,           -- pending | delivered | dead
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER,       -- Unix milliseconds, while pending
+                    last_status INTEGER,
+                    last_error TEXT,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX deliveries_due ON deliveries(next_attempt_at) WHERE state = 'pending';
+                CREATE INDEX deliveries_state ON deliveries(state, updated_at);
+                """)
+        }
+        return migrator
+    }
+}

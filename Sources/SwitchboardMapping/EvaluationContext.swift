@@ -1,0 +1,27 @@
+import SwitchboardCore
+
+/// The named values a mapping reads from: for a decode mapping `body`, `path`, `query`; for an
+/// encode mapping `event` and `settings`; for an answer `answer` or `error`.
+public struct EvaluationContext: Sendable {
+    private var roots: [(name: String, value: JSONValue)]
+    /// Where `now` comes from.
+    public var clock: any SwitchboardClock
+
+    public init(clock: any SwitchboardClock = SystemClock(), _ roots: [(String, JSONValue)] = []) {
+        self.clock = clock
+        self.roots = roots.map { (name: $0.0, value: $0.1) }
+    }
+
+    public func root(_ name: String) -> JSONValue? {
+        for entry in roots where entry.name == name { return entry.value }
+        return nil
+    }
+
+    public mutating func set(_ name: String, _ value: JSONValue) {
+        if let i = roots.firstIndex(where: { $0.name == name }) {
+            roots[i].value = value
+        } else {
+            roots.append((name: name, value: value))
+        }
+    }
+}

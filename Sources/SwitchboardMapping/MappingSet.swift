@@ -1,0 +1,68 @@
+import Foundation
+import SwitchboardCore
+
+/// Every provider under a mappings folder, with the mapping files they name, compiled and checked.
+///
+/// Layout: `providers/<id>.json`; mapping paths inside a provider file are relative to the folder.
+public struct MappingSet: Sendable {
+    public let directory: String
+    public let providers: [String: Provider]
+
+    public func provider(_ id: String) -> Provider? { providers[id] }
+
+    /// Loads and compiles the folder.
+    /// - Throws: ``ConfigProblems`` listing every problem in every file.
+    public static func load(directory: String) throws(ConfigProblems) -> MappingSet {
+        var problems: [ConfigProblem] = []
+        let providerDir = (directory as NSString).appendingPathComponent("providers")
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: providerDir).filter { $0.hasSuffix(".json") }.sorted()
+        } catch {
+            throw ConfigProblems([ConfigProblem(file: providerDir, pointer: "", message: "cannot read the folder")])
+        }
+        var mappings: [String: Mapping] = [:]
+        var providers: [String: Provider] = [:]
+        for name in names {
+            let file = "providers/\(name)"
+            guard let json = readJSON(directory: directory, file: file, problems: &problems) else { continue }
+            let provider = Provider.compile(json, file: file, problems: &problems) { path, pointer, problems in
+                if let cached = mappings[path] { return cached }
+                guard let mappingJSON = readJSON(directory: directory, file: path, problems: &problems, referencedFrom: (file, pointer))
+                else { return nil }
+                let mapping = Mapping.compile(mappingJSON, file: path, problems: &problems)
+                mappings[path] = mapping
+                return mapping
+            }
+            guard let provider else { continue }
+            if provider.id + ".json" != name {
+                problems.append(ConfigProblem(file: file, pointer: "/id", message: "the id '\(provider.id)' must match the file name"))
+            }
+            providers[provider.id] = provider
+        }
+        guard problems.isEmpty else { throw ConfigProblems(problems) }
+        return MappingSet(directory: directory, providers: providers)
+    }
+
+    static func readJSON(
+        directory: String, file: String, problems: inout [ConfigProblem], referencedFrom: (String, String)? = nil
+    ) -> JSONValue? {
+        let full = (directory as NSString).appendingPathComponent(file)
+        guard let data = FileManager.default.contents(atPath: full) else {
+            if let (from, pointer) = referencedFrom {
+                problems.append(ConfigProblem(file: from, pointer: pointer, message: "no such mapping file '\(file)'"))
+            } else {
+                problems.append(ConfigProblem(file: file, pointer: "", message: "cannot read the file"))
+            }
+            return nil
+        }
+        do {
+            return try JSONParser.parse(Array(data))
+        } catch let error as JSONParseError {
+            problems.append(ConfigProblem(file: "\(file):\(error.line):\(error.column)", pointer: "", message: error.reason))
+        } catch {
+            problems.append(ConfigProblem(file: file, pointer: "", message: "\(error)"))
+        }
+        return nil
+    }
+}

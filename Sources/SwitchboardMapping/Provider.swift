@@ -1,0 +1,99 @@
+import SwitchboardCore
+
+/// One vendor's wire protocol as data, compiled from `mappings/providers/<id>.json`: how an app
+/// calls it (receive) and how Switchboard calls it (send).
+public struct Provider: Sendable {
+    public let id: String
+    public let name: String
+    public let file: String
+    public let receive: [InboundEndpoint]
+    public let errors: ErrorAnswers
+    public let send: Outbound?
+}
+
+/// An endpoint Switchboard serves while standing in for the vendor.
+public struct InboundEndpoint: Sendable {
+    public let name: String
+    public let method: String
+    public let path: PathTemplate
+    public let auth: InboundAuth
+    public let maxBodyBytes: Int
+    public let decode: Mapping
+    /// The success answer, evaluated over `answer.id`, `answer.eventId`, `answer.created`,
+    /// `answer.status`.
+    public let answer: Answer
+}
+
+/// How the app authenticates: a header, optionally with a scheme word before the key
+/// (`Authorization: Token <key>`). The accepted keys come from the config, never from here.
+public struct InboundAuth: Sendable {
+    public let header: String
+    public let scheme: String?
+}
+
+/// A status and a body rule.
+public struct Answer: Sendable {
+    public let status: Int
+    public let body: Rule
+}
+
+/// The vendor's error answers by kind, evaluated over `error.kind`, `error.status`,
+/// `error.message`, `error.field` and `error.problem`.
+public struct ErrorAnswers: Sendable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case invalidJSON, invalidField, unauthorized, notFound, methodNotAllowed, tooLarge, rejected,
+            unavailable, internalError
+
+        public var defaultStatus: Int {
+            switch self {
+            case .invalidJSON, .invalidField, .rejected: 400
+            case .unauthorized: 401
+            case .notFound: 404
+            case .methodNotAllowed: 405
+            case .tooLarge: 413
+            case .unavailable: 503
+            case .internalError: 500
+            }
+        }
+    }
+
+    let byKind: [String: Answer]
+    let fallback: Rule
+
+    /// The answer template for `kind`, or the provider's default body with the kind's status.
+    public func answer(for kind: Kind) -> Answer {
+        byKind[kind.rawValue] ?? Answer(status: kind.defaultStatus, body: fallback)
+    }
+}
+
+/// How Switchboard sends to the vendor.
+public struct Outbound: Sendable {
+    /// Scheme, host and optional port, e.g. `https://api.flameup.ai`; a target may override it.
+    public let baseURL: String?
+    /// Names of the settings a target must give (e.g. `workspaceId`).
+    public let settings: [String]
+    public let endpoints: [OutboundEndpoint]
+    /// Where the vendor puts its error text in an error answer, first present wins.
+    public let errorMessage: [Path]
+
+    public func endpoint(_ name: String) -> OutboundEndpoint? {
+        endpoints.first { $0.name == name }
+    }
+}
+
+public struct OutboundEndpoint: Sendable {
+    public let name: String
+    public let method: String
+    /// The path, with `{settings.NAME}` placeholders filled in and percent-encoded.
+    public let path: Template
+    public let headers: [(String, String)]
+    public let auth: OutboundAuth?
+    public let encode: Mapping
+}
+
+/// The header that carries the vendor credential, taken from the target's secret `secret`.
+public struct OutboundAuth: Sendable {
+    public let header: String
+    public let scheme: String?
+    public let secret: String
+}
