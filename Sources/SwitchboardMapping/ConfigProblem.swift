@@ -50,7 +50,7 @@ enum Suggestion {
 }
 
 /// Escapes a key for use in a JSON pointer (RFC 6901).
-func pointerEscape(_ key: String) -> String {
+public func pointerEscape(_ key: String) -> String {
     key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
 }
 

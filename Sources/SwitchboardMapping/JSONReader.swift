@@ -2,13 +2,13 @@ import SwitchboardCore
 
 /// Reads a JSON object from a config file strictly: every key must be known, and each problem is
 /// recorded with the file and a JSON pointer, so all of them can be reported at once.
-struct JSONReader {
-    let file: String
-    let pointer: String
-    let object: JSONObject
+public struct JSONReader {
+    public let file: String
+    public let pointer: String
+    public let object: JSONObject
 
     /// Starts reading `value`, which must be an object.
-    init?(_ value: JSONValue, file: String, pointer: String, allowed: [String], problems: inout [ConfigProblem]) {
+    public init?(_ value: JSONValue, file: String, pointer: String, allowed: [String], problems: inout [ConfigProblem]) {
         guard case .object(let object) = value else {
             problems.append(ConfigProblem(file: file, pointer: pointer, message: "must be an object, not \(value.typeName)"))
             return nil
@@ -21,13 +21,13 @@ struct JSONReader {
         }
     }
 
-    func at(_ key: String) -> String { "\(pointer)/\(pointerEscape(key))" }
+    public func at(_ key: String) -> String { "\(pointer)/\(pointerEscape(key))" }
 
-    func problem(at key: String, _ message: String) -> ConfigProblem {
+    public func problem(at key: String, _ message: String) -> ConfigProblem {
         ConfigProblem(file: file, pointer: at(key), message: message)
     }
 
-    func string(_ key: String, required: Bool = false, problems: inout [ConfigProblem]) -> String? {
+    public func string(_ key: String, required: Bool = false, problems: inout [ConfigProblem]) -> String? {
         guard let value = object[key] else {
             if required { problems.append(ConfigProblem(file: file, pointer: pointer, message: "missing key '\(key)'")) }
             return nil
@@ -39,7 +39,7 @@ struct JSONReader {
         return s
     }
 
-    func bool(_ key: String, problems: inout [ConfigProblem]) -> Bool? {
+    public func bool(_ key: String, problems: inout [ConfigProblem]) -> Bool? {
         guard let value = object[key] else { return nil }
         guard case .bool(let b) = value else {
             problems.append(problem(at: key, "must be true or false, not \(value.typeName)"))
@@ -48,7 +48,7 @@ struct JSONReader {
         return b
     }
 
-    func int(_ key: String, range: ClosedRange<Int64>, problems: inout [ConfigProblem]) -> Int64? {
+    public func int(_ key: String, range: ClosedRange<Int64>, problems: inout [ConfigProblem]) -> Int64? {
         guard let value = object[key] else { return nil }
         guard case .number(let n) = value, let i = n.int64Value, range.contains(i) else {
             problems.append(problem(at: key, "must be an integer in \(range.lowerBound)...\(range.upperBound)"))
@@ -57,7 +57,7 @@ struct JSONReader {
         return i
     }
 
-    func choice<T: RawRepresentable & CaseIterable>(_ key: String, _: T.Type, problems: inout [ConfigProblem]) -> T?
+    public func choice<T: RawRepresentable & CaseIterable>(_ key: String, _: T.Type, problems: inout [ConfigProblem]) -> T?
     where T.RawValue == String {
         guard let text = string(key, problems: &problems) else { return nil }
         guard let value = T(rawValue: text) else {

@@ -70,3 +70,10 @@ public struct Template: Sendable {
 public struct TemplateSyntaxError: Error, Sendable {
     public let message: String
 }
+
+extension Template {
+    /// The filled-in text, or nil when a placeholder's path is absent.
+    public func renderText(in context: EvaluationContext) -> String? {
+        render(in: context)
+    }
+}

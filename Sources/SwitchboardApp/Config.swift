@@ -1,0 +1,191 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardIngress
+import SwitchboardJournal
+import SwitchboardMapping
+
+/// The gateway's configuration: one JSON file (see docs/CONFIG.md). Relative paths in it are
+/// relative to the file's folder.
+public struct Config: Sendable {
+    public struct Target: Sendable {
+        public var provider: String
+        public var endpoint: String
+        public var url: String?
+        public var baseURL: String?
+        public var settings: [String: String]
+        public var secrets: [String: SecretSource]
+        public var caFile: String?
+    }
+
+    public struct Route: Sendable {
+        public var name: String
+        public var provider: String
+        public var endpoint: String
+        public var keys: SecretSource
+        public var primary: String
+        public var shadows: [String]
+        public var mode: InboundRoute.Mode
+        public var deadlineMilliseconds: Int64
+    }
+
+    public var host: String
+    public var port: Int
+    public var mappings: String
+    public var journalPath: String
+    public var durability: Durability
+    public var timeoutMilliseconds: Int
+    public var connectTimeoutMilliseconds: Int
+    public var backoff: (baseMilliseconds: Int64, capMilliseconds: Int64)
+    public var pollIntervalMilliseconds: Int64
+    public var targets: [String: Target]
+    public var routes: [Route]
+
+    /// Parses and checks a config file's text.
+    /// - Throws: ``ConfigProblems`` with every problem found.
+    public static func parse(_ bytes: [UInt8], file: String) throws(ConfigProblems) -> Config {
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(bytes)
+        } catch let error as JSONParseError {
+            throw ConfigProblems([ConfigProblem(file: "\(file):\(error.line):\(error.column)", pointer: "", message: error.reason)])
+        } catch {
+            throw ConfigProblems([ConfigProblem(file: file, pointer: "", message: "not JSON")])
+        }
+        let base = (file as NSString).deletingLastPathComponent
+        func resolve(_ path: String) -> String {
+            path.hasPrefix("/") || base.isEmpty ? path : (base as NSString).appendingPathComponent(path)
+        }
+        var problems: [ConfigProblem] = []
+        guard let r = JSONReader(json, file: file, pointer: "",
+                                 allowed: ["listen", "mappings", "journal", "delivery", "targets", "routes"], problems: &problems)
+        else { throw ConfigProblems(problems) }
+        let listen = r.string("listen", problems: &problems) ?? "127.0.0.1:8080"
+        var host = "127.0.0.1"
+        var port = 8080
+        if let colon = listen.lastIndex(of: ":"), let p = Int(listen[listen.index(after: colon)...]), (0...65535).contains(p) {
+            host = String(listen[..<colon])
+            port = p
+        } else {
+            problems.append(r.problem(at: "listen", "must be HOST:PORT, e.g. 127.0.0.1:8080"))
+        }
+        let mappings = resolve(r.string("mappings", problems: &problems) ?? "mappings")
+        var journalPath = resolve("switchboard.sqlite")
+        var durability = Durability.full
+        if let j = r.object["journal"],
+            let jr = JSONReader(j, file: file, pointer: "/journal", allowed: ["path", "durability"], problems: &problems)
+        {
+            journalPath = jr.string("path", problems: &problems).map(resolve) ?? journalPath
+            durability = jr.choice("durability", Durability.self, problems: &problems) ?? .full
+        }
+        var timeout = 10_000
+        var connectTimeout = 3_000
+        var backoff: (Int64, Int64) = (1_000, 300_000)
+        var poll: Int64 = 250
+        if let d = r.object["delivery"],
+            let dr = JSONReader(d, file: file, pointer: "/delivery",
+                                allowed: ["timeoutMs", "connectTimeoutMs", "backoffBaseMs", "backoffCapMs", "pollIntervalMs"],
+                                problems: &problems)
+        {
+            timeout = dr.int("timeoutMs", range: 100...600_000, problems: &problems).map(Int.init) ?? timeout
+            connectTimeout = dr.int("connectTimeoutMs", range: 100...600_000, problems: &problems).map(Int.init) ?? connectTimeout
+            backoff.0 = dr.int("backoffBaseMs", range: 1...3_600_000, problems: &problems) ?? backoff.0
+            backoff.1 = dr.int("backoffCapMs", range: 1...86_400_000, problems: &problems) ?? backoff.1
+            poll = dr.int("pollIntervalMs", range: 10...60_000, problems: &problems) ?? poll
+        }
+        var targets: [String: Target] = [:]
+        if let t = r.object["targets"], case .object(let object) = t {
+            for member in object.members {
+                let pointer = "/targets/\(pointerEscape(member.key))"
+                if let target = parseTarget(member.value, file: file, pointer: pointer, resolve: resolve, problems: &problems) {
+                    targets[member.key] = target
+                }
+            }
+        } else {
+            problems.append(ConfigProblem(file: file, pointer: "/targets", message: "must be an object of named targets"))
+        }
+        var routes: [Route] = []
+        if let list = r.object["routes"]?.arrayValue {
+            for (i, value) in list.enumerated() {
+                if let route = parseRoute(value, file: file, pointer: "/routes/\(i)", targets: targets, resolve: resolve, problems: &problems) {
+                    routes.append(route)
+                }
+            }
+        }
+        if routes.isEmpty && problems.isEmpty {
+            problems.append(ConfigProblem(file: file, pointer: "/routes", message: "must list at least one route"))
+        }
+        guard problems.isEmpty else { throw ConfigProblems(problems) }
+        return Config(host: host, port: port, mappings: mappings, journalPath: journalPath, durability: durability,
+                      timeoutMilliseconds: timeout, connectTimeoutMilliseconds: connectTimeout, backoff: backoff,
+                      pollIntervalMilliseconds: poll, targets: targets, routes: routes)
+    }
+
+    private static func parseTarget(
+        _ value: JSONValue, file: String, pointer: String, resolve: (String) -> String, problems: inout [ConfigProblem]
+    ) -> Target? {
+        guard let r = JSONReader(value, file: file, pointer: pointer,
+                                 allowed: ["provider", "endpoint", "url", "baseURL", "settings", "secrets", "caFile"],
+                                 problems: &problems)
+        else { return nil }
+        let provider = r.string("provider", required: true, problems: &problems)
+        let endpoint = r.string("endpoint", problems: &problems) ?? "track"
+        var settings: [String: String] = [:]
+        if let s = r.object["settings"] {
+            if case .object(let o) = s, o.members.allSatisfy({ $0.value.stringValue != nil }) {
+                for m in o.members { settings[m.key] = m.value.stringValue }
+            } else {
+                problems.append(r.problem(at: "settings", "must be an object of names to strings"))
+            }
+        }
+        var secrets: [String: SecretSource] = [:]
+        if let s = r.object["secrets"] {
+            if case .object(let o) = s {
+                for m in o.members {
+                    secrets[m.key] = SecretSource.parse(m.value, file: file, pointer: r.at("secrets") + "/" + pointerEscape(m.key), problems: &problems)
+                }
+            } else {
+                problems.append(r.problem(at: "secrets", "must be an object of secret names to sources"))
+            }
+        }
+        guard let provider else { return nil }
+        return Target(provider: provider, endpoint: endpoint, url: r.string("url", problems: &problems),
+                      baseURL: r.string("baseURL", problems: &problems), settings: settings, secrets: secrets,
+                      caFile: r.string("caFile", problems: &problems).map(resolve))
+    }
+
+    private static func parseRoute(
+        _ value: JSONValue, file: String, pointer: String, targets: [String: Target], resolve: (String) -> String,
+        problems: inout [ConfigProblem]
+    ) -> Route? {
+        guard let r = JSONReader(value, file: file, pointer: pointer,
+                                 allowed: ["name", "from", "endpoint", "keys", "to", "shadows", "mode", "deadlineMs"],
+                                 problems: &problems)
+        else { return nil }
+        let name = r.string("name", required: true, problems: &problems)
+        let from = r.string("from", required: true, problems: &problems)
+        let endpoint = r.string("endpoint", problems: &problems) ?? "track"
+        let primary = r.string("to", required: true, problems: &problems)
+        let shadows = r.object["shadows"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        for target in [primary].compactMap({ $0 }) + shadows where targets[target] == nil {
+            problems.append(ConfigProblem(file: file, pointer: pointer, message: "no target named '\(target)'\(suggest(target, Array(targets.keys)))"))
+        }
+        let mode = r.choice("mode", InboundRoute.Mode.self, problems: &problems) ?? .forward
+        let deadline = r.int("deadlineMs", range: 1...600_000, problems: &problems) ?? 2_000
+        var keys: SecretSource?
+        if let k = r.object["keys"] {
+            keys = SecretSource.parse(k, file: file, pointer: r.at("keys"), problems: &problems).map {
+                if case .file(let path) = $0 { return .file(resolve(path)) }
+                return $0
+            }
+        } else {
+            problems.append(ConfigProblem(file: file, pointer: pointer, message: "missing key 'keys' (where the accepted app keys come from)"))
+        }
+        guard let name, let from, let primary, let keys else { return nil }
+        return Route(name: name, provider: from, endpoint: endpoint, keys: keys, primary: primary, shadows: shadows,
+                     mode: mode, deadlineMilliseconds: deadline)
+    }
+
+    private static func suggest(_ word: String, _ candidates: [String]) -> String {
+        candidates.isEmpty ? "" : " (targets: \(candidates.sorted().joined(separator: ", ")))"
+    }
+}

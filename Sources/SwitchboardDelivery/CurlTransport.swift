@@ -1,0 +1,178 @@
+import CCurl
+import Foundation
+
+/// Sends requests through one libcurl multi handle, driven by a thread of its own. Connections
+/// (and their TLS sessions) are kept and reused across requests to the same host.
+///
+/// `send` may be called from any thread; completions run on the transport's thread and must
+/// return quickly.
+public final class CurlTransport: @unchecked Sendable {
+    public typealias Completion = @Sendable (TransportResult) -> Void
+
+    /// One request in flight: the context libcurl hands back to our callbacks.
+    final class Transfer {
+        let completion: Completion
+        var headers: UnsafeMutablePointer<curl_slist>?
+        var response: [UInt8] = []
+        init(completion: @escaping Completion) { self.completion = completion }
+    }
+
+    private let options: TransportOptions
+    private let multi: UnsafeMutableRawPointer
+    private let lock = NSLock()
+    private var submitted: [(OutboundRequest, Completion)] = []
+    private var running = true
+    private var idleHandles: [UnsafeMutableRawPointer] = []
+    private var active = 0
+    private let finished = DispatchSemaphore(value: 0)
+
+    private static let globalInit: Void = {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+        sb_ignore_sigpipe()
+    }()
+
+    /// Call once early, before other threads start, so libcurl's global setup is not raced.
+    public static func initializeLibrary() { _ = globalInit }
+
+    public init(options: TransportOptions) {
+        Self.initializeLibrary()
+        self.options = options
+        multi = curl_multi_init()!
+        sb_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, options.maxConnectionsPerHost)
+        sb_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, options.maxConnectionsPerHost * 2)
+        let thread = Thread { [self] in self.run() }
+        thread.name = "switchboard.curl"
+        thread.start()
+    }
+
+    /// Queues `request`; `completion` runs once with its result.
+    public func send(_ request: OutboundRequest, completion: @escaping Completion) {
+        lock.lock()
+        guard running else {
+            lock.unlock()
+            completion(TransportResult(status: nil, body: [], curlCode: -1, curlError: "transport stopped"))
+            return
+        }
+        submitted.append((request, completion))
+        lock.unlock()
+        curl_multi_wakeup(multi)
+    }
+
+    /// Sends `request` and waits for its result.
+    public func send(_ request: OutboundRequest) async -> TransportResult {
+        await withCheckedContinuation { continuation in
+            send(request) { continuation.resume(returning: $0) }
+        }
+    }
+
+    /// Stops taking requests, finishes those in flight (each bounded by the timeout), then ends
+    /// the thread.
+    public func shutdown() {
+        lock.lock()
+        let wasRunning = running
+        running = false
+        lock.unlock()
+        guard wasRunning else { return }
+        curl_multi_wakeup(multi)
+        finished.wait()
+    }
+
+    // MARK: - The transport thread
+
+    private func run() {
+        var stillRunning: Int32 = 0
+        while true {
+            lock.lock()
+            let batch = submitted
+            submitted.removeAll(keepingCapacity: true)
+            let keepGoing = running
+            lock.unlock()
+            for (request, completion) in batch { start(request, completion) }
+            if !keepGoing && batch.isEmpty && active == 0 { break }
+            curl_multi_perform(multi, &stillRunning)
+            collectFinished()
+            curl_multi_poll(multi, nil, 0, 1000, nil)
+        }
+        for handle in idleHandles { curl_easy_cleanup(handle) }
+        idleHandles.removeAll()
+        curl_multi_cleanup(multi)
+        finished.signal()
+    }
+
+    private func start(_ request: OutboundRequest, _ completion: @escaping Completion) {
+        let handle = idleHandles.popLast() ?? curl_easy_init()!
+        let transfer = Transfer(completion: completion)
+        let context = Unmanaged.passRetained(transfer).toOpaque()
+        configure(handle, request, transfer, context)
+        active += 1
+        let code = curl_multi_add_handle(multi, handle)
+        if code != CURLM_OK {
+            finish(handle, code: CURLE_FAILED_INIT, message: String(cString: curl_multi_strerror(code)))
+        }
+    }
+
+    private func configure(_ handle: UnsafeMutableRawPointer, _ request: OutboundRequest, _ transfer: Transfer,
+                           _ context: UnsafeMutableRawPointer) {
+        sb_easy_setopt_string(handle, CURLOPT_URL, request.url)
+        sb_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        sb_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, options.timeoutMilliseconds)
+        sb_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeoutMilliseconds)
+        sb_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
+        sb_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
+        if let caFile = request.caFile ?? options.caFile { sb_easy_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+        sb_easy_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)
+        sb_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        sb_easy_setopt_pointer(handle, CURLOPT_PRIVATE, context)
+        sb_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
+        sb_easy_setopt_write_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+            let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+            let length = size * count
+            if let data, length > 0 {
+                data.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    transfer.response.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+                }
+            }
+            return length
+        }
+        var headers: UnsafeMutablePointer<curl_slist>?
+        for line in request.headers + ["Expect:"] { headers = curl_slist_append(headers, line) }
+        transfer.headers = headers
+        sb_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headers)
+        if request.method == "POST" || !request.body.isEmpty {
+            sb_easy_setopt_long(handle, CURLOPT_POST, 1)
+            sb_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
+            request.body.withUnsafeBytes { bytes in
+                _ = sb_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS,
+                                           UnsafeMutableRawPointer(mutating: bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!))
+            }
+        }
+        if request.method != "POST" && request.method != "GET" {
+            sb_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+        }
+    }
+
+    private func collectFinished() {
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(multi, &remaining) {
+            guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
+            let code = message.pointee.data.result
+            curl_multi_remove_handle(multi, handle)
+            finish(handle, code: code, message: code == CURLE_OK ? nil : String(cString: curl_easy_strerror(code)))
+        }
+    }
+
+    private func finish(_ handle: UnsafeMutableRawPointer, code: CURLcode, message: String?) {
+        var pointer: UnsafeMutableRawPointer?
+        sb_easy_getinfo_pointer(handle, CURLINFO_PRIVATE, &pointer)
+        let transfer = Unmanaged<Transfer>.fromOpaque(pointer!).takeRetainedValue()
+        var status = 0
+        sb_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        curl_slist_free_all(transfer.headers)
+        curl_easy_reset(handle)
+        idleHandles.append(handle)
+        active -= 1
+        transfer.completion(TransportResult(
+            status: code == CURLE_OK && status > 0 ? status : nil, body: transfer.response,
+            curlCode: Int(code.rawValue), curlError: message))
+    }
+}

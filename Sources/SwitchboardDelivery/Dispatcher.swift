@@ -1,0 +1,97 @@
+import Foundation
+import Logging
+import SwitchboardCore
+import SwitchboardJournal
+
+/// Makes delivery attempts: sends, classifies the result, records the outcome in the journal, and
+/// tells whoever waits (the app's request in forward mode).
+///
+/// It remembers which deliveries are in flight until their outcome is committed, so the retry
+/// worker never sends one twice at once.
+public final class Dispatcher: @unchecked Sendable {
+    /// One attempt's result as the caller sees it.
+    public struct Attempt: Sendable {
+        public let verdict: Verdict
+        public let status: Int?
+    }
+
+    public let targets: [String: DeliveryTarget]
+    private let journal: any Journal
+    private let transport: CurlTransport
+    private let backoff: Backoff
+    private let clock: any SwitchboardClock
+    private let logger: Logger
+    private let lock = NSLock()
+    private var inFlight: Set<Int64> = []
+
+    public init(
+        targets: [String: DeliveryTarget], journal: any Journal, transport: CurlTransport, backoff: Backoff,
+        clock: any SwitchboardClock, logger: Logger
+    ) {
+        self.targets = targets
+        self.journal = journal
+        self.transport = transport
+        self.backoff = backoff
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// The deliveries being attempted right now.
+    public var inFlightIds: Set<Int64> {
+        lock.withLock { inFlight }
+    }
+
+    /// Sends one attempt of delivery `deliveryId`, whose earlier attempts number `previousAttempts`.
+    /// `onResult` runs as soon as the vendor has answered (before the outcome is committed).
+    public func attempt(
+        deliveryId: Int64, target: DeliveryTarget, request: OutboundRequest, previousAttempts: Int,
+        onResult: (@Sendable (Attempt) -> Void)? = nil
+    ) {
+        let claimed = lock.withLock { inFlight.insert(deliveryId).inserted }
+        guard claimed else { return }
+        transport.send(request) { [self] result in
+            let reason = result.status.flatMap { (200..<300).contains($0) ? nil : target.vendorReason(result.body) }
+            let verdict = Classifier.classify(result, vendorReason: reason)
+            onResult?(Attempt(verdict: verdict, status: result.status))
+            record(verdict, status: result.status, deliveryId: deliveryId, target: target.name, attempts: previousAttempts + 1)
+        }
+    }
+
+    /// Dead-letters a delivery that cannot even be attempted (e.g. its event no longer maps).
+    public func giveUp(deliveryId: Int64, target: String, previousAttempts: Int, reason: String) {
+        let claimed = lock.withLock { inFlight.insert(deliveryId).inserted }
+        guard claimed else { return }
+        record(.deadLetter(reason), status: nil, deliveryId: deliveryId, target: target, attempts: previousAttempts)
+    }
+
+    private func record(_ verdict: Verdict, status: Int?, deliveryId: Int64, target: String, attempts: Int) {
+        let now = clock.now()
+        var outcome = DeliveryOutcome(deliveryId: deliveryId, state: .pending, attempts: attempts, nextAttemptAt: nil,
+                                      lastStatus: status, lastError: nil, at: now)
+        var metadata: Logger.Metadata = [
+            "sb.delivery.id": "\(deliveryId)", "sb.target": "\(target)", "sb.delivery.attempt": "\(attempts)",
+        ]
+        switch verdict {
+        case .delivered:
+            outcome.state = .delivered
+        case .retry(let reason):
+            let delay = backoff.delayMilliseconds(afterAttempt: attempts)
+            outcome.nextAttemptAt = Instant(milliseconds: now.milliseconds + delay)
+            outcome.lastError = reason
+            metadata["sb.reason"] = "\(reason)"
+            metadata["sb.retry.in_ms"] = "\(delay)"
+            logger.info("delivery will be retried", metadata: metadata)
+        case .deadLetter(let reason):
+            outcome.state = .dead
+            outcome.lastError = reason
+            metadata["sb.reason"] = "\(reason)"
+            logger.warning("delivery dead-lettered", metadata: metadata)
+        }
+        journal.record([outcome]) { [self] result in
+            if case .failure(let error) = result {
+                logger.error("could not record a delivery outcome", metadata: ["sb.delivery.id": "\(deliveryId)", "sb.error": "\(error)"])
+            }
+            _ = lock.withLock { inFlight.remove(deliveryId) }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+/// One HTTP request to a vendor, ready to send.
+public struct OutboundRequest: Sendable {
+    public var method: String
+    public var url: String
+    /// Header lines, `Name: value`. May hold a credential: never log them.
+    public var headers: [String]
+    public var body: [UInt8]
+    /// A PEM bundle of CAs to trust for this request instead of the transport's.
+    public var caFile: String?
+
+    public init(method: String, url: String, headers: [String], body: [UInt8], caFile: String? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.caFile = caFile
+    }
+}
+
+/// What came back: an HTTP status and body, or a transport error from libcurl.
+public struct TransportResult: Sendable {
+    /// The HTTP status, or nil when no response arrived.
+    public var status: Int?
+    public var body: [UInt8]
+    /// libcurl's result code; 0 when the transfer completed.
+    public var curlCode: Int
+    /// libcurl's text for `curlCode`, when it is not 0.
+    public var curlError: String?
+
+    public init(status: Int?, body: [UInt8], curlCode: Int, curlError: String?) {
+        self.status = status
+        self.body = body
+        self.curlCode = curlCode
+        self.curlError = curlError
+    }
+}
+
+/// Connection settings shared by every request a transport sends.
+public struct TransportOptions: Sendable {
+    /// The whole request, connect included.
+    public var timeoutMilliseconds: Int
+    public var connectTimeoutMilliseconds: Int
+    /// A PEM bundle of trusted CAs that replaces the system's; nil keeps the system bundle.
+    /// Verification of the peer and its host name is always on.
+    public var caFile: String?
+    /// Connections kept open per host for reuse.
+    public var maxConnectionsPerHost: Int
+
+    public init(timeoutMilliseconds: Int = 10_000, connectTimeoutMilliseconds: Int = 3_000, caFile: String? = nil,
+                maxConnectionsPerHost: Int = 64) {
+        self.timeoutMilliseconds = timeoutMilliseconds
+        self.connectTimeoutMilliseconds = connectTimeoutMilliseconds
+        self.caFile = caFile
+        self.maxConnectionsPerHost = maxConnectionsPerHost
+    }
+}

@@ -1,0 +1,34 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Hands every HTTP request to the ingress pipeline; the pipeline's routes come from provider files.
+public struct GatewayResponder: HTTPResponder {
+    public typealias Context = BasicRequestContext
+
+    let pipeline: IngressPipeline
+
+    public init(pipeline: IngressPipeline) {
+        self.pipeline = pipeline
+    }
+
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        let limit = pipeline.maxBodyBytes
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limit + 1)
+        } catch {
+            body = ByteBuffer()
+        }
+        let headers = request.headers
+        let inbound = InboundRequest(
+            method: request.method.rawValue, path: Substring(request.uri.path), query: request.uri.query.map { Substring($0) },
+            header: { name in HTTPField.Name(name).flatMap { headers[$0] } },
+            body: Array(buffer: body))
+        let answer = await pipeline.handle(inbound)
+        return Response(
+            status: HTTPResponse.Status(code: answer.status),
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+}

@@ -1,0 +1,63 @@
+import SwitchboardCore
+import SwitchboardDelivery
+import SwitchboardMapping
+
+/// A configured route: calls to one inbound vendor endpoint go to a primary target and any
+/// number of shadow targets.
+public struct InboundRoute: Sendable {
+    public enum Mode: String, Sendable, CaseIterable {
+        /// Wait for the primary target up to the deadline and answer with its result; past the
+        /// deadline, or on a retryable failure, answer success (the event is journaled) and keep trying.
+        case forward
+        /// Answer as soon as the event is journaled; deliver in the background.
+        case queue
+    }
+
+    public let name: String
+    public let provider: Provider
+    public let endpoint: InboundEndpoint
+    /// Accepted app keys; compared in constant time.
+    public let keys: [Secret]
+    public let primary: DeliveryTarget
+    public let shadows: [DeliveryTarget]
+    public let mode: Mode
+    public let deadline: Duration
+
+    public init(name: String, provider: Provider, endpoint: InboundEndpoint, keys: [Secret], primary: DeliveryTarget,
+                shadows: [DeliveryTarget], mode: Mode, deadline: Duration) {
+        self.name = name
+        self.provider = provider
+        self.endpoint = endpoint
+        self.keys = keys
+        self.primary = primary
+        self.shadows = shadows
+        self.mode = mode
+        self.deadline = deadline
+    }
+
+    var targets: [DeliveryTarget] { [primary] + shadows }
+}
+
+/// A request as the pipeline sees it, independent of the HTTP server.
+public struct InboundRequest: Sendable {
+    public var method: String
+    /// The raw path, still percent-encoded, without the query.
+    public var path: Substring
+    public var query: Substring?
+    public var header: @Sendable (String) -> String?
+    public var body: [UInt8]
+
+    public init(method: String, path: Substring, query: Substring?, header: @escaping @Sendable (String) -> String?, body: [UInt8]) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.header = header
+        self.body = body
+    }
+}
+
+/// What to answer the app.
+public struct InboundAnswer: Sendable, Equatable {
+    public var status: Int
+    public var body: [UInt8]
+}

@@ -1,0 +1,153 @@
+import Logging
+import SwitchboardCore
+import SwitchboardDelivery
+import SwitchboardJournal
+import SwitchboardMapping
+
+/// Receive → authenticate → decode → encode → journal → deliver → answer, for every route.
+public struct IngressPipeline: Sendable {
+    public let routes: [InboundRoute]
+    let journal: any Journal
+    let dispatcher: Dispatcher
+    let clock: any SwitchboardClock
+    /// How long an attempt may take before the retry worker may take the delivery over.
+    let attemptLease: Duration
+    let logger: Logger
+
+    public init(routes: [InboundRoute], journal: any Journal, dispatcher: Dispatcher, clock: any SwitchboardClock,
+                attemptLease: Duration, logger: Logger) {
+        self.routes = routes
+        self.journal = journal
+        self.dispatcher = dispatcher
+        self.clock = clock
+        self.attemptLease = attemptLease
+        self.logger = logger
+    }
+
+    /// The largest body any route accepts.
+    public var maxBodyBytes: Int { routes.map(\.endpoint.maxBodyBytes).max() ?? 0 }
+
+    public func handle(_ request: InboundRequest) async -> InboundAnswer {
+        var pathMatched: InboundRoute?
+        for route in routes {
+            guard let parameters = route.endpoint.path.match(request.path) else { continue }
+            guard route.endpoint.method == request.method else {
+                pathMatched = route
+                continue
+            }
+            do {
+                return try await handle(request, route: route, parameters: parameters)
+            } catch {
+                logger.debug("request rejected", metadata: ["sb.route": "\(route.name)", "sb.error.kind": "\(error.kind)"])
+                return route.provider.answer(for: error)
+            }
+        }
+        if let route = pathMatched {
+            return route.provider.answer(for: IngressError(.methodNotAllowed, "Method \"\(request.method)\" not allowed."))
+        }
+        guard let provider = routes.first?.provider else { return InboundAnswer(status: 404, body: Array("{}".utf8)) }
+        return provider.answer(for: IngressError(.notFound, "Not found."))
+    }
+
+    private func handle(_ request: InboundRequest, route: InboundRoute, parameters: [(String, String)])
+        async throws(IngressError) -> InboundAnswer
+    {
+        try authenticate(request, route: route)
+        guard request.body.count <= route.endpoint.maxBodyBytes else {
+            throw IngressError(.tooLarge, "Request body larger than \(route.endpoint.maxBodyBytes) bytes.")
+        }
+        let event = try decode(request, route: route, parameters: parameters)
+        var requests: [OutboundRequest] = []
+        for target in route.targets {
+            do {
+                requests.append(try target.request(for: .object(event)))
+            } catch {
+                let problem = "\(error.message) (for \(target.provider.name))"
+                throw IngressError(.invalidField, "\(error.field) \(problem)", field: error.field, problem: problem)
+            }
+        }
+        let now = clock.now()
+        let leaseMs = attemptLease.components.seconds * 1000 + attemptLease.components.attoseconds / 1_000_000_000_000_000
+        let newEvent = NewEvent(
+            route: route.name, source: route.provider.id, name: event["event"]?.stringValue,
+            userId: event["userId"]?.stringValue, receivedAt: now, canonical: JSONWriter.bytes(.object(event)),
+            targets: route.targets.map(\.name), firstAttemptDue: Instant(milliseconds: now.milliseconds + leaseMs))
+        let appended: AppendedEvent
+        do {
+            guard let first = try await journal.append([newEvent]).first else { throw JournalError(operation: "append", reason: "no result") }
+            appended = first
+        } catch {
+            logger.error("could not journal an event", metadata: ["sb.route": "\(route.name)", "sb.error": "\(error)"])
+            throw IngressError(.unavailable, "The event could not be stored; try again later.")
+        }
+        for (i, shadow) in route.shadows.enumerated() {
+            dispatcher.attempt(deliveryId: appended.deliveryIds[i + 1], target: shadow, request: requests[i + 1], previousAttempts: 0)
+        }
+        let primaryId = appended.deliveryIds[0]
+        guard route.mode == .forward else {
+            dispatcher.attempt(deliveryId: primaryId, target: route.primary, request: requests[0], previousAttempts: 0)
+            return route.endpoint.successAnswer(eventId: appended.eventId, created: appended.firstOfName, delivered: false)
+        }
+        let wait = ForwardWait()
+        let outcome = await wait.wait(deadline: route.deadline) {
+            dispatcher.attempt(deliveryId: primaryId, target: route.primary, request: requests[0], previousAttempts: 0) {
+                wait.resume(.answered($0))
+            }
+        }
+        switch outcome {
+        case .answered(let attempt):
+            switch attempt.verdict {
+            case .delivered:
+                return route.endpoint.successAnswer(eventId: appended.eventId, created: appended.firstOfName, delivered: true)
+            case .deadLetter(let reason):
+                throw IngressError(.rejected, "Rejected by \(route.primary.provider.name): \(reason)")
+            case .retry:
+                break
+            }
+        case .deadlinePassed:
+            break
+        }
+        return route.endpoint.successAnswer(eventId: appended.eventId, created: appended.firstOfName, delivered: false)
+    }
+
+    private func authenticate(_ request: InboundRequest, route: InboundRoute) throws(IngressError) {
+        let auth = route.endpoint.auth
+        guard let value = request.header(auth.header), !value.isEmpty else {
+            throw IngressError(.unauthorized, "Authentication credentials were not provided.")
+        }
+        var key = Substring(value)
+        if let scheme = auth.scheme {
+            guard key.count > scheme.count, key.prefix(scheme.count).lowercased() == scheme.lowercased(),
+                key.dropFirst(scheme.count).first == " "
+            else { throw IngressError(.unauthorized, "Invalid token header. Expected \"\(scheme) <key>\".") }
+            key = key.dropFirst(scheme.count + 1)
+        }
+        let bytes = Array(key.utf8)
+        var matched = false
+        for accepted in route.keys { matched = accepted.matches(bytes) || matched }
+        guard matched else { throw IngressError(.unauthorized, "Invalid token.") }
+    }
+
+    private func decode(_ request: InboundRequest, route: InboundRoute, parameters: [(String, String)])
+        throws(IngressError) -> JSONObject
+    {
+        let body: JSONValue
+        do {
+            body = try JSONParser.parse(request.body)
+        } catch let error as JSONParseError {
+            throw IngressError(.invalidJSON, error.description)
+        } catch {
+            throw IngressError(.invalidJSON, "invalid body")
+        }
+        guard case .object = body else {
+            throw IngressError(.invalidJSON, "Expected a JSON object, got \(body.typeName)")
+        }
+        let path = JSONValue.object(JSONObject(parameters.map { (key: $0.0, value: .string($0.1)) }))
+        let context = EvaluationContext(clock: clock, [("body", body), ("path", path), ("query", .object(JSONObject()))])
+        do {
+            return try route.endpoint.decode.apply(context)
+        } catch {
+            throw IngressError(field: error)
+        }
+    }
+}
