@@ -107,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardEndToEndTests",
-            dependencies: ["SwitchboardApp", "SwitchboardSandbox"],
+            dependencies: ["SwitchboardApp", "SwitchboardSandbox", "switchboard"],
             swiftSettings: swiftSettings
         ),
     ]

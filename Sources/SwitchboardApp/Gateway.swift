@@ -21,11 +21,13 @@ public final class Gateway: Sendable {
     let logger: Logger
 
     /// Builds the gateway: loads and checks the mappings, reads secrets, opens the journal.
+    /// - Parameter mappingClock: where mappings read `now`; scheduling always uses the system clock.
     /// - Throws: ``ConfigProblems`` for anything wrong in the config, mappings or secrets.
     public init(
         config: Config, environment: [String: String] = ProcessInfo.processInfo.environment,
-        clock: any SwitchboardClock = SystemClock(), logger: Logger
+        mappingClock: any SwitchboardClock = SystemClock(), logger: Logger
     ) throws {
+        let clock = SystemClock()
         self.config = config
         self.logger = logger
         mappings = try MappingSet.load(directory: config.mappings)
@@ -33,7 +35,7 @@ public final class Gateway: Sendable {
         var targets: [String: DeliveryTarget] = [:]
         for (name, target) in config.targets.sorted(by: { $0.key < $1.key }) {
             do {
-                targets[name] = try Self.buildTarget(name, target, mappings: mappings, environment: environment, clock: clock)
+                targets[name] = try Self.buildTarget(name, target, mappings: mappings, environment: environment, clock: mappingClock)
             } catch {
                 problems += error.problems
             }
@@ -71,7 +73,7 @@ public final class Gateway: Sendable {
             backoff: Backoff(baseMilliseconds: config.backoff.baseMilliseconds, capMilliseconds: config.backoff.capMilliseconds),
             clock: clock, logger: logger)
         pipeline = IngressPipeline(
-            routes: routes, journal: journal, dispatcher: dispatcher, clock: clock,
+            routes: routes, journal: journal, dispatcher: dispatcher, clock: clock, mappingClock: mappingClock,
             attemptLease: .milliseconds(Int64(config.timeoutMilliseconds) + 5_000), logger: logger)
         retryWorker = RetryWorker(
             journal: journal, dispatcher: dispatcher, clock: clock,

@@ -10,16 +10,19 @@ public struct IngressPipeline: Sendable {
     let journal: any Journal
     let dispatcher: Dispatcher
     let clock: any SwitchboardClock
+    /// Where mappings read `now` (a fixed clock makes examples and tests reproducible).
+    let mappingClock: any SwitchboardClock
     /// How long an attempt may take before the retry worker may take the delivery over.
     let attemptLease: Duration
     let logger: Logger
 
     public init(routes: [InboundRoute], journal: any Journal, dispatcher: Dispatcher, clock: any SwitchboardClock,
-                attemptLease: Duration, logger: Logger) {
+                mappingClock: any SwitchboardClock, attemptLease: Duration, logger: Logger) {
         self.routes = routes
         self.journal = journal
         self.dispatcher = dispatcher
         self.clock = clock
+        self.mappingClock = mappingClock
         self.attemptLease = attemptLease
         self.logger = logger
     }
@@ -143,7 +146,7 @@ public struct IngressPipeline: Sendable {
             throw IngressError(.invalidJSON, "Expected a JSON object, got \(body.typeName)")
         }
         let path = JSONValue.object(JSONObject(parameters.map { (key: $0.0, value: .string($0.1)) }))
-        let context = EvaluationContext(clock: clock, [("body", body), ("path", path), ("query", .object(JSONObject()))])
+        let context = EvaluationContext(clock: mappingClock, [("body", body), ("path", path), ("query", .object(JSONObject()))])
         do {
             return try route.endpoint.decode.apply(context)
         } catch {

@@ -17,7 +17,7 @@ final class GroupCommitter<Operation: Sendable>: @unchecked Sendable {
     init(name: String, maxBatch: Int = 2048, commit: @escaping ([Operation]) throws -> Void) {
         self.maxBatch = maxBatch
         self.commit = commit
-        let thread = Thread { [unowned self] in self.run() }
+        let thread = Thread { [self] in self.run() }
         thread.name = name
         thread.start()
     }

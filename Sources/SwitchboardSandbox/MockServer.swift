@@ -59,7 +59,7 @@ public final class MockServer: Sendable {
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
         }
         var quiet = logger
-        quiet.logLevel = .warning
+        quiet.logLevel = .critical
         let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             responder: responder,

@@ -1,0 +1,140 @@
+import Foundation
+import Logging
+import SwitchboardApp
+import SwitchboardCore
+import SwitchboardJournal
+import SwitchboardSandbox
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The repository's root, found from this file's path.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+
+func fixture(_ path: String) -> String { "\(repositoryRoot)/fixtures/\(path)" }
+
+/// A real gateway (HTTP server on port 0, SQLite file, libcurl over TLS) in front of a strict
+/// mock Flameup that uses the test CA under fixtures/tls.
+final class GatewayHarness: @unchecked Sendable {
+    static let appKey = "uc_test_key_0123456789abcdef"
+    static let token = "ws_test_token_abcdef"
+    static let workspace = "ws_e2e"
+    /// The mappings' clock in tests: 2024-12-25T10:00:00Z.
+    static let clock = FixedClock(Instant(rfc3339: "2024-12-25T10:00:00Z")!)
+
+    let directory: String
+    let flameup: MockFlameup
+    let server: MockServer
+    private(set) var gateway: Gateway!
+    private(set) var port = 0
+    private var runTask: Task<Void, any Error>?
+    let caFile: String
+
+    /// Starts the mock and the gateway.
+    /// - Parameters:
+    ///   - caFile: the CA the gateway trusts (the untrusted one makes every TLS handshake fail).
+    ///   - mode: the route's mode; `deadlineMs` its forward deadline.
+    init(caFile: String = fixture("tls/ca.pem"), mode: String = "forward", deadlineMs: Int = 5_000,
+         directory: String? = nil) async throws {
+        self.directory = directory ?? FileManager.default.temporaryDirectory
+            .appendingPathComponent("switchboard-e2e-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
+        self.caFile = caFile
+        flameup = MockFlameup(token: Self.token, workspace: Self.workspace)
+        let certificates = try SandboxCertificates.load(
+            ca: fixture("tls/ca.pem"), certificate: fixture("tls/server.pem"), key: fixture("tls/server.key"))
+        server = try await MockServer.start(certificates: certificates) { [flameup] in flameup.handle($0) }
+        try await startGateway(mode: mode, deadlineMs: deadlineMs)
+    }
+
+    var journalPath: String { "\(directory)/journal.sqlite" }
+
+    /// Starts (or restarts) the gateway on the same journal.
+    func startGateway(mode: String = "forward", deadlineMs: Int = 5_000) async throws {
+        let config = """
+            {
+              "listen": "127.0.0.1:0",
+              "mappings": "\(repositoryRoot)/mappings",
+              "journal": { "path": "\(journalPath)", "durability": "full" },
+              "delivery": { "timeoutMs": 3000, "connectTimeoutMs": 1000, "backoffBaseMs": 50, "backoffCapMs": 200,
+                            "pollIntervalMs": 20 },
+              "targets": {
+                "flameup": {
+                  "provider": "flameup", "baseURL": "\(server.baseURL)", "caFile": "\(caFile)",
+                  "settings": { "workspaceId": "\(Self.workspace)" }, "secrets": { "token": { "env": "TEST_FLAMEUP_TOKEN" } }
+                }
+              },
+              "routes": [
+                { "name": "usercom-to-flameup", "from": "usercom", "to": "flameup", "keys": { "env": "TEST_USERCOM_KEYS" },
+                  "mode": "\(mode)", "deadlineMs": \(deadlineMs) }
+              ]
+            }
+            """
+        var logger = Logger(label: "switchboard.test")
+        logger.logLevel = .critical
+        let parsed = try Config.parse(Array(config.utf8), file: "\(directory)/config.json")
+        let gateway = try Gateway(
+            config: parsed, environment: ["TEST_FLAMEUP_TOKEN": Self.token, "TEST_USERCOM_KEYS": "other-key,\(Self.appKey)"],
+            mappingClock: Self.clock, logger: logger)
+        self.gateway = gateway
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        runTask = Task { try await gateway.run(signals: []) { continuation.yield($0) } }
+        var iterator = ports.makeAsyncIterator()
+        port = await iterator.next() ?? 0
+    }
+
+    func stopGateway() async {
+        runTask?.cancel()
+        _ = try? await runTask?.value
+        runTask = nil
+    }
+
+    func stop() async {
+        await stopGateway()
+        await server.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Sends a request to the gateway; returns the status and body text.
+    func send(path: String, body: String, method: String = "POST", authorization: String? = "Token \(appKey)")
+        async throws -> (status: Int, body: String)
+    {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
+        if method != "GET" { request.httpBody = Data(body.utf8) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Waits (bounded) until `condition` holds; returns whether it did.
+    func eventually(_ seconds: Double = 15, _ condition: () throws -> Bool) async rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return try condition()
+    }
+
+    func deliveries(_ states: Set<DeliveryState> = Set(DeliveryState.allCases)) throws -> [DeliveryRecord] {
+        try gateway.journal.deliveries(states: states, limit: 1000)
+    }
+}
+
+/// Runs `body` with a fresh harness and always stops it.
+func withHarness(
+    caFile: String = fixture("tls/ca.pem"), mode: String = "forward", deadlineMs: Int = 5_000,
+    _ body: (GatewayHarness) async throws -> Void
+) async throws {
+    let harness = try await GatewayHarness(caFile: caFile, mode: mode, deadlineMs: deadlineMs)
+    do {
+        try await body(harness)
+    } catch {
+        await harness.stop()
+        throw error
+    }
+    await harness.stop()
+}
