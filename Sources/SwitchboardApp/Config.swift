@@ -30,6 +30,8 @@ public struct Config: Sendable {
 
     public var host: String
     public var port: Int
+    /// Event-loop threads for the HTTP server; nil uses one per core.
+    public var eventLoopThreads: Int?
     public var mappings: String
     public var journalPath: String
     public var durability: Durability
@@ -57,7 +59,7 @@ public struct Config: Sendable {
         }
         var problems: [ConfigProblem] = []
         guard let r = JSONReader(json, file: file, pointer: "",
-                                 allowed: ["listen", "mappings", "journal", "delivery", "targets", "routes"], problems: &problems)
+                                 allowed: ["listen", "eventLoopThreads", "mappings", "journal", "delivery", "targets", "routes"], problems: &problems)
         else { throw ConfigProblems(problems) }
         let listen = r.string("listen", problems: &problems) ?? "127.0.0.1:8080"
         var host = "127.0.0.1"
@@ -68,6 +70,7 @@ public struct Config: Sendable {
         } else {
             problems.append(r.problem(at: "listen", "must be HOST:PORT, e.g. 127.0.0.1:8080"))
         }
+        let eventLoopThreads = r.int("eventLoopThreads", range: 1...256, problems: &problems).map(Int.init)
         let mappings = resolve(r.string("mappings", problems: &problems) ?? "mappings")
         var journalPath = resolve("switchboard.sqlite")
         var durability = Durability.full
@@ -115,7 +118,7 @@ public struct Config: Sendable {
             problems.append(ConfigProblem(file: file, pointer: "/routes", message: "must list at least one route"))
         }
         guard problems.isEmpty else { throw ConfigProblems(problems) }
-        return Config(host: host, port: port, mappings: mappings, journalPath: journalPath, durability: durability,
+        return Config(host: host, port: port, eventLoopThreads: eventLoopThreads, mappings: mappings, journalPath: journalPath, durability: durability,
                       timeoutMilliseconds: timeout, connectTimeoutMilliseconds: connectTimeout, backoff: backoff,
                       pollIntervalMilliseconds: poll, targets: targets, routes: routes)
     }

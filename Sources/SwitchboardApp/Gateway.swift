@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOPosix
 import ServiceLifecycle
 import UnixSignals
 import SwitchboardCore
@@ -106,6 +107,7 @@ public final class Gateway: Sendable {
             responder: GatewayResponder(pipeline: pipeline),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            eventLoopGroupProvider: config.eventLoopThreads.map { .shared(MultiThreadedEventLoopGroup(numberOfThreads: $0)) } ?? .singleton,
             logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: app), .init(service: retryWorker)],

@@ -9,5 +9,5 @@ public struct MappingError: Error, Sendable, Equatable, CustomStringConvertible 
         self.message = message
     }
 
-    public var description: String { "\(field): \(message)" }
+    public var description: String { "\(field) \(message)" }
 }

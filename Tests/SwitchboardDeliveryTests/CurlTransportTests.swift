@@ -1,0 +1,66 @@
+import Foundation
+import SwitchboardDelivery
+import SwitchboardSandbox
+import Testing
+
+let tlsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("fixtures/tls").path
+
+/// Real libcurl over real TLS to a loopback mock that uses the test CA.
+@Suite(.serialized) struct CurlTransportTests {
+    func withMock(_ body: (MockServer, MockFlameup) async throws -> Void) async throws {
+        let flameup = MockFlameup(token: "t0k", workspace: "ws")
+        let certificates = try SandboxCertificates.load(
+            ca: "\(tlsFolder)/ca.pem", certificate: "\(tlsFolder)/server.pem", key: "\(tlsFolder)/server.key")
+        let server = try await MockServer.start(certificates: certificates) { flameup.handle($0) }
+        do { try await body(server, flameup) } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+
+    func request(_ server: MockServer, host: String = "127.0.0.1", body: String) -> OutboundRequest {
+        OutboundRequest(method: "POST", url: "https://\(host):\(server.port)/api/v1/workspaces/ws/events",
+                        headers: ["Authorization: Bearer t0k", "Content-Type: application/json"], body: Array(body.utf8))
+    }
+
+    @Test func sendsManyRequestsOverVerifiedTLS() async throws {
+        try await withMock { server, flameup in
+            let transport = CurlTransport(options: TransportOptions(caFile: "\(tlsFolder)/ca.pem"))
+            defer { transport.shutdown() }
+            let results = await withTaskGroup(of: TransportResult.self) { group in
+                for i in 0..<50 {
+                    group.addTask { await transport.send(request(server, body: #"{"userId":"u\#(i)","event":"e"}"#)) }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.allSatisfy { $0.status == 200 })
+            #expect(flameup.accepted.count == 50)
+            #expect(String(decoding: results[0].body, as: UTF8.self).hasPrefix(#"{"success":true,"event_id":"evt_"#))
+        }
+    }
+
+    @Test func verifiesTheHostName() async throws {
+        try await withMock { server, flameup in
+            let transport = CurlTransport(options: TransportOptions(caFile: "\(tlsFolder)/ca.pem"))
+            defer { transport.shutdown() }
+            let byName = await transport.send(request(server, host: "localhost", body: #"{"userId":"u","event":"e"}"#))
+            #expect(byName.status == 200)
+            let untrusted = CurlTransport(options: TransportOptions(caFile: "\(tlsFolder)/untrusted-ca.pem"))
+            defer { untrusted.shutdown() }
+            let refused = await untrusted.send(request(server, body: "{}"))
+            #expect(refused.status == nil)
+            #expect(refused.curlCode == 60)
+            #expect(flameup.requests.count == 1)
+        }
+    }
+
+    @Test func reportsAConnectionRefused() async throws {
+        let transport = CurlTransport(options: TransportOptions(connectTimeoutMilliseconds: 1_000))
+        defer { transport.shutdown() }
+        let result = await transport.send(OutboundRequest(method: "POST", url: "https://127.0.0.1:1/x", headers: [], body: []))
+        #expect(result.status == nil)
+        #expect(result.curlCode == 7)
+    }
+}
