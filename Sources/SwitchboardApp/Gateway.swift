@@ -32,40 +32,9 @@ public final class Gateway: Sendable {
         self.config = config
         self.logger = logger
         mappings = try MappingSet.load(directory: config.mappings)
-        var problems: [ConfigProblem] = []
-        var targets: [String: DeliveryTarget] = [:]
-        for (name, target) in config.targets.sorted(by: { $0.key < $1.key }) {
-            do {
-                targets[name] = try Self.buildTarget(name, target, mappings: mappings, environment: environment, clock: mappingClock)
-            } catch {
-                problems += error.problems
-            }
-        }
-        var routes: [InboundRoute] = []
-        for (i, route) in config.routes.enumerated() {
-            let pointer = "/routes/\(i)"
-            guard let provider = mappings.provider(route.provider) else {
-                problems.append(ConfigProblem(file: "config", pointer: pointer, message: "no provider '\(route.provider)' in \(config.mappings)/providers"))
-                continue
-            }
-            guard let endpoint = provider.receive.first(where: { $0.name == route.endpoint }) else {
-                problems.append(ConfigProblem(file: "config", pointer: pointer, message: "\(provider.name) has no inbound endpoint '\(route.endpoint)'"))
-                continue
-            }
-            let keys: [Secret]
-            do {
-                keys = try route.keys.readKeys(environment: environment)
-            } catch {
-                problems += error.problems
-                continue
-            }
-            guard let primary = targets[route.primary] else { continue }
-            routes.append(InboundRoute(
-                name: route.name, provider: provider, endpoint: endpoint, keys: keys, primary: primary,
-                shadows: route.shadows.compactMap { targets[$0] }, mode: route.mode,
-                deadline: .milliseconds(route.deadlineMilliseconds)))
-        }
-        guard problems.isEmpty else { throw ConfigProblems(problems) }
+        let table = try RouteTable(config: config, mappings: mappings, environment: environment, mappingClock: mappingClock)
+        let targets = table.targets
+        let routes = table.routes
         journal = try SQLiteJournal(path: config.journalPath, durability: config.durability)
         transport = CurlTransport(options: TransportOptions(
             timeoutMilliseconds: config.timeoutMilliseconds, connectTimeoutMilliseconds: config.connectTimeoutMilliseconds))
@@ -79,26 +48,6 @@ public final class Gateway: Sendable {
         retryWorker = RetryWorker(
             journal: journal, dispatcher: dispatcher, clock: clock,
             interval: .milliseconds(config.pollIntervalMilliseconds), logger: logger)
-    }
-
-    private static func buildTarget(
-        _ name: String, _ target: Config.Target, mappings: MappingSet, environment: [String: String],
-        clock: any SwitchboardClock
-    ) throws(ConfigProblems) -> DeliveryTarget {
-        let pointer = "/targets/\(name)"
-        guard let provider = mappings.provider(target.provider) else {
-            throw ConfigProblems([ConfigProblem(file: "config", pointer: pointer, message: "no provider '\(target.provider)' in \(mappings.directory)/providers")])
-        }
-        guard let endpoint = provider.send?.endpoint(target.endpoint) else {
-            throw ConfigProblems([ConfigProblem(file: "config", pointer: pointer, message: "\(provider.name) has no outbound endpoint '\(target.endpoint)'")])
-        }
-        var secrets: [String: Secret] = [:]
-        for (secretName, source) in target.secrets {
-            secrets[secretName] = Secret(try source.read(environment: environment))
-        }
-        return try DeliveryTarget(
-            name: name, provider: provider, endpoint: endpoint, url: target.url, baseURL: target.baseURL,
-            settings: target.settings, secrets: secrets, caFile: target.caFile, clock: clock, file: "config")
     }
 
     /// Serves until cancelled or sent SIGTERM/SIGINT. `onListening` receives the bound port.

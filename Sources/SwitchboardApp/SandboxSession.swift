@@ -78,10 +78,14 @@ public struct SandboxSession: Sendable {
         """
     }
 
-    static let defaultConfig = """
+    /// The sandbox's config: a user.com → Flameup route (also the default of `translate`).
+    public static let defaultConfig = """
         {
           "listen": "127.0.0.1:8080",
-          "targets": { "flameup": { "provider": "flameup", "endpoint": "track", "settings": {}, "secrets": {} } },
+          "targets": {
+            "flameup": { "provider": "flameup", "endpoint": "track", "settings": { "workspaceId": "ws_sandbox" },
+                         "secrets": { "token": { "env": "SWITCHBOARD_SANDBOX_FLAMEUP_TOKEN" } } }
+          },
           "routes": [
             { "name": "usercom-to-flameup", "from": "usercom", "endpoint": "track", "to": "flameup",
               "keys": { "env": "SWITCHBOARD_SANDBOX_USERCOM_KEY" }, "mode": "forward", "deadlineMs": 2000 }

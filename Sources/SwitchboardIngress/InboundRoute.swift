@@ -35,7 +35,8 @@ public struct InboundRoute: Sendable {
         self.deadline = deadline
     }
 
-    var targets: [DeliveryTarget] { [primary] + shadows }
+    /// The primary target, then the shadows.
+    public var targets: [DeliveryTarget] { [primary] + shadows }
 }
 
 /// A request as the pipeline sees it, independent of the HTTP server.

@@ -55,20 +55,10 @@ public struct IngressPipeline: Sendable {
     private func handle(_ request: InboundRequest, route: InboundRoute, parameters: [(String, String)])
         async throws(IngressError) -> InboundAnswer
     {
-        try authenticate(request, route: route)
-        guard request.body.count <= route.endpoint.maxBodyBytes else {
-            throw IngressError(.tooLarge, "Request body larger than \(route.endpoint.maxBodyBytes) bytes.")
-        }
-        let event = try decode(request, route: route, parameters: parameters)
-        var requests: [OutboundRequest] = []
-        for target in route.targets {
-            do {
-                requests.append(try target.request(for: .object(event)))
-            } catch {
-                let problem = "\(error.message) (for \(target.provider.name))"
-                throw IngressError(.invalidField, "\(error.field) \(problem)", field: error.field, problem: problem)
-            }
-        }
+        try route.authenticate(request)
+        let translation = try route.translate(request, parameters: parameters, clock: mappingClock)
+        let event = translation.event
+        let requests = translation.requests
         let now = clock.now()
         let leaseMs = attemptLease.components.seconds * 1000 + attemptLease.components.attoseconds / 1_000_000_000_000_000
         let newEvent = NewEvent(
@@ -111,46 +101,5 @@ public struct IngressPipeline: Sendable {
             break
         }
         return route.endpoint.successAnswer(eventId: appended.eventId, created: appended.firstOfName, delivered: false)
-    }
-
-    private func authenticate(_ request: InboundRequest, route: InboundRoute) throws(IngressError) {
-        let auth = route.endpoint.auth
-        guard let value = request.header(auth.header), !value.isEmpty else {
-            throw IngressError(.unauthorized, "Authentication credentials were not provided.")
-        }
-        var key = Substring(value)
-        if let scheme = auth.scheme {
-            guard key.count > scheme.count, key.prefix(scheme.count).lowercased() == scheme.lowercased(),
-                key.dropFirst(scheme.count).first == " "
-            else { throw IngressError(.unauthorized, "Invalid token header. Expected \"\(scheme) <key>\".") }
-            key = key.dropFirst(scheme.count + 1)
-        }
-        let bytes = Array(key.utf8)
-        var matched = false
-        for accepted in route.keys { matched = accepted.matches(bytes) || matched }
-        guard matched else { throw IngressError(.unauthorized, "Invalid token.") }
-    }
-
-    private func decode(_ request: InboundRequest, route: InboundRoute, parameters: [(String, String)])
-        throws(IngressError) -> JSONObject
-    {
-        let body: JSONValue
-        do {
-            body = try JSONParser.parse(request.body)
-        } catch let error as JSONParseError {
-            throw IngressError(.invalidJSON, error.description)
-        } catch {
-            throw IngressError(.invalidJSON, "invalid body")
-        }
-        guard case .object = body else {
-            throw IngressError(.invalidJSON, "Expected a JSON object, got \(body.typeName)")
-        }
-        let path = JSONValue.object(JSONObject(parameters.map { (key: $0.0, value: .string($0.1)) }))
-        let context = EvaluationContext(clock: mappingClock, [("body", body), ("path", path), ("query", .object(JSONObject()))])
-        do {
-            return try route.endpoint.decode.apply(context)
-        } catch {
-            throw IngressError(field: error)
-        }
     }
 }

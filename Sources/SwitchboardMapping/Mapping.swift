@@ -20,6 +20,7 @@ public struct Mapping: Sendable {
     public let provider: String
     public let endpoint: String
     public let fields: [(key: String, rule: Rule)]
+    public let examples: [MappingExample]
 
     /// Builds the output object.
     /// - Throws: ``MappingError`` for the first field that cannot be produced.
@@ -35,11 +36,12 @@ public struct Mapping: Sendable {
 }
 
 extension Mapping {
-    static let keys = ["kind", "provider", "endpoint", "fields"]
+    static let keys = ["kind", "provider", "endpoint", "fields", "examples"]
 
     /// Compiles a mapping file's JSON, adding every problem found to `problems`.
     static func compile(_ json: JSONValue, file: String, problems: inout [ConfigProblem]) -> Mapping? {
         guard let reader = JSONReader(json, file: file, pointer: "", allowed: keys, problems: &problems) else { return nil }
+        let r = reader
         let kind = reader.choice("kind", Kind.self, problems: &problems)
         let provider = reader.string("provider", required: true, problems: &problems)
         let endpoint = reader.string("endpoint", required: true, problems: &problems)
@@ -54,6 +56,7 @@ extension Mapping {
         var compiler = RuleCompiler(file: file, roots: kind.roots)
         let fields = compiler.compileFields(fieldsJSON, at: "/fields")
         problems += compiler.problems
-        return Mapping(file: file, kind: kind, provider: provider, endpoint: endpoint, fields: fields)
+        let examples = r.object["examples"].map { MappingExample.compile($0, file: file, roots: kind.roots, problems: &problems) } ?? []
+        return Mapping(file: file, kind: kind, provider: provider, endpoint: endpoint, fields: fields, examples: examples)
     }
 }

@@ -66,3 +66,15 @@ public struct MappingSet: Sendable {
         return nil
     }
 }
+
+extension MappingSet {
+    /// Every mapping file the providers name, each once, sorted by file.
+    public var mappings: [Mapping] {
+        var seen: [String: Mapping] = [:]
+        for provider in providers.values {
+            for endpoint in provider.receive { seen[endpoint.decode.file] = endpoint.decode }
+            for endpoint in provider.send?.endpoints ?? [] { seen[endpoint.encode.file] = endpoint.encode }
+        }
+        return seen.values.sorted { $0.file < $1.file }
+    }
+}

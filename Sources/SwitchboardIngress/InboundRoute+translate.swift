@@ -1,0 +1,73 @@
+import SwitchboardCore
+import SwitchboardDelivery
+import SwitchboardMapping
+
+/// What one inbound request becomes: its canonical event and a request per target (primary
+/// first).
+public struct Translation: Sendable {
+    public let event: JSONObject
+    public let requests: [OutboundRequest]
+}
+
+extension InboundRoute {
+    /// Checks the app's key against the accepted keys, in constant time.
+    public func authenticate(_ request: InboundRequest) throws(IngressError) {
+        let auth = endpoint.auth
+        guard let value = request.header(auth.header), !value.isEmpty else {
+            throw IngressError(.unauthorized, "Authentication credentials were not provided.")
+        }
+        var key = Substring(value)
+        if let scheme = auth.scheme {
+            guard key.count > scheme.count, key.prefix(scheme.count).lowercased() == scheme.lowercased(),
+                key.dropFirst(scheme.count).first == " "
+            else { throw IngressError(.unauthorized, "Invalid token header. Expected \"\(scheme) <key>\".") }
+            key = key.dropFirst(scheme.count + 1)
+        }
+        let bytes = Array(key.utf8)
+        var matched = false
+        for accepted in keys { matched = accepted.matches(bytes) || matched }
+        guard matched else { throw IngressError(.unauthorized, "Invalid token.") }
+    }
+
+    /// Decodes the request into a canonical event and encodes it for every target. Sends nothing.
+    /// - Parameters:
+    ///   - parameters: the path parameters, from ``PathTemplate/match(_:)``.
+    ///   - clock: where mappings read `now`.
+    /// - Throws: ``IngressError`` for a body that is too large, not JSON, or does not map.
+    public func translate(_ request: InboundRequest, parameters: [(String, String)], clock: any SwitchboardClock)
+        throws(IngressError) -> Translation
+    {
+        guard request.body.count <= endpoint.maxBodyBytes else {
+            throw IngressError(.tooLarge, "Request body larger than \(endpoint.maxBodyBytes) bytes.")
+        }
+        let body: JSONValue
+        do {
+            body = try JSONParser.parse(request.body)
+        } catch let error as JSONParseError {
+            throw IngressError(.invalidJSON, error.description)
+        } catch {
+            throw IngressError(.invalidJSON, "invalid body")
+        }
+        guard case .object = body else {
+            throw IngressError(.invalidJSON, "Expected a JSON object, got \(body.typeName)")
+        }
+        let path = JSONValue.object(JSONObject(parameters.map { (key: $0.0, value: .string($0.1)) }))
+        let context = EvaluationContext(clock: clock, [("body", body), ("path", path), ("query", .object(JSONObject()))])
+        let event: JSONObject
+        do {
+            event = try endpoint.decode.apply(context)
+        } catch {
+            throw IngressError(field: error)
+        }
+        var requests: [OutboundRequest] = []
+        for target in targets {
+            do {
+                requests.append(try target.request(for: .object(event)))
+            } catch {
+                let problem = "\(error.message) (for \(target.provider.name))"
+                throw IngressError(.invalidField, "\(error.field) \(problem)", field: error.field, problem: problem)
+            }
+        }
+        return Translation(event: event, requests: requests)
+    }
+}

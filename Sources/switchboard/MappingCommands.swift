@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import SwitchboardApp
+import SwitchboardCore
+import SwitchboardIngress
+import SwitchboardMapping
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check every provider and mapping file; report every problem with file and JSON pointer.")
+
+    @Argument(help: "The mappings folder.")
+    var directory = "mappings"
+
+    func run() throws {
+        do {
+            let set = try MappingSet.load(directory: directory)
+            let files = set.mappings.count + set.providers.count
+            print("\(directory): \(set.providers.count) providers, \(set.mappings.count) mappings, \(files) files: no problems")
+        } catch {
+            for problem in error.problems { print(problem) }
+            print("\(error.problems.count) problem(s)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct Test: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the examples inside mapping files and the request fixtures, sending nothing.")
+
+    @Argument(help: "The mappings folder.")
+    var directory = "mappings"
+
+    @Option(help: "The fixtures folder (each sub-folder with a route.json is run).")
+    var fixtures = "fixtures"
+
+    func run() throws {
+        let set = try build { try MappingSet.load(directory: directory) }
+        let runner = CorpusRunner(mappings: set)
+        let results = runner.runExamples() + runner.runFixtures(in: fixtures)
+        var failed = 0
+        for result in results {
+            if let failure = result.failure {
+                failed += 1
+                print("FAIL \(result.name): \(failure)")
+            } else {
+                print("PASS \(result.name)")
+            }
+        }
+        print("\(results.count - failed) passed, \(failed) failed")
+        if failed > 0 || results.isEmpty { throw ExitCode(1) }
+    }
+}
+
+struct Translate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Dry run: print the request(s) one inbound request would produce, sending nothing.",
+        discussion: """
+            The request is JSON: {"method": "POST", "path": "/api/public/users-by-id/u1/events/", "body": {…}}
+            (or "bodyText" for a raw body); a fixture file with a "request" member works too. Credentials are
+            shown as <redacted>.
+            """)
+
+    @Option(help: "The config file; without it, the sandbox's user.com → Flameup route.")
+    var config: String?
+
+    @Option(help: "The route's name.")
+    var route = "usercom-to-flameup"
+
+    @Option(help: "The request file; '-' or nothing reads standard input.")
+    var request: String?
+
+    @Option(help: "The mappings folder when no --config is given.")
+    var mappings = "mappings"
+
+    func run() throws {
+        var loaded = try config.map(loadConfig) ?? build { try Config.parse(Array(SandboxSession.defaultConfig.utf8), file: "sandbox.json") }
+        if config == nil { loaded.mappings = mappings }
+        let set = try build { try MappingSet.load(directory: loaded.mappings) }
+        let table = try build {
+            try RouteTable(config: loaded, mappings: set, environment: [:], mappingClock: SystemClock(), redactSecrets: true)
+        }
+        guard let route = table.route(route) else {
+            throw ValidationError("no route named '\(self.route)'; routes: \(table.routes.map(\.name).joined(separator: ", "))")
+        }
+        let data = request == nil || request == "-" ? FileHandle.standardInput.readDataToEndOfFile()
+            : try Data(contentsOf: URL(fileURLWithPath: request!))
+        var json = try JSONParser.parse(Array(data))
+        if let inner = json["request"] { json = inner }
+        guard let path = json["path"]?.stringValue else { throw ValidationError("the request needs a \"path\"") }
+        let body = json["bodyText"]?.stringValue ?? json["body"].map(JSONWriter.string) ?? ""
+        let inbound = InboundRequest(method: json["method"]?.stringValue ?? route.endpoint.method, path: Substring(path),
+                                     query: nil, header: { _ in nil }, body: Array(body.utf8))
+        guard let parameters = route.endpoint.path.match(inbound.path) else {
+            throw ValidationError("\(path) does not match \(route.endpoint.path)")
+        }
+        do {
+            let translation = try route.translate(inbound, parameters: parameters, clock: SystemClock())
+            print("canonical event:\n  \(JSONWriter.string(.object(translation.event)))")
+            for (target, outbound) in zip(route.targets, translation.requests) {
+                print("\(target.name) (\(target.provider.name)):\n  \(outbound.method) \(outbound.url)")
+                for header in outbound.headers { print("  \(header)") }
+                print("  \(String(decoding: outbound.body, as: UTF8.self))")
+            }
+        } catch {
+            let answer = route.provider.answer(for: error)
+            print("rejected; the app would get \(answer.status) \(String(decoding: answer.body, as: UTF8.self))")
+            throw ExitCode(1)
+        }
+    }
+}
