@@ -61,3 +61,36 @@ public enum JSONWriter {
         output.append(UInt8(ascii: "\""))
     }
 }
+
+extension JSONWriter {
+    /// Indented JSON text (two spaces), for files people read and edit; ends with a newline.
+    public static func pretty(_ value: JSONValue) -> String {
+        var out = ""
+        writePretty(value, indent: "", into: &out)
+        return out + "\n"
+    }
+
+    private static func writePretty(_ value: JSONValue, indent: String, into out: inout String) {
+        let inner = indent + "  "
+        switch value {
+        case .array(let items) where !items.isEmpty:
+            out += "[\n"
+            for (i, item) in items.enumerated() {
+                out += inner
+                writePretty(item, indent: inner, into: &out)
+                out += i < items.count - 1 ? ",\n" : "\n"
+            }
+            out += indent + "]"
+        case .object(let object) where !object.isEmpty:
+            out += "{\n"
+            for (i, member) in object.members.enumerated() {
+                out += inner + string(.string(member.key)) + ": "
+                writePretty(member.value, indent: inner, into: &out)
+                out += i < object.count - 1 ? ",\n" : "\n"
+            }
+            out += indent + "}"
+        default:
+            out += string(value)
+        }
+    }
+}

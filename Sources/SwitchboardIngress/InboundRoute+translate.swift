@@ -7,6 +7,8 @@ import SwitchboardMapping
 public struct Translation: Sendable {
     public let event: JSONObject
     public let requests: [OutboundRequest]
+    /// With `explain`: how the decode mapping, then each target's encode mapping, made each field.
+    public let traces: [ExplainTrace]
 }
 
 extension InboundRoute {
@@ -33,9 +35,11 @@ extension InboundRoute {
     /// - Parameters:
     ///   - parameters: the path parameters, from ``PathTemplate/match(_:)``.
     ///   - clock: where mappings read `now`.
+    ///   - explain: record how every field was made (slower; for `switchboard explain`).
     /// - Throws: ``IngressError`` for a body that is too large, not JSON, or does not map.
-    public func translate(_ request: InboundRequest, parameters: [(String, String)], clock: any SwitchboardClock)
-        throws(IngressError) -> Translation
+    public func translate(
+        _ request: InboundRequest, parameters: [(String, String)], clock: any SwitchboardClock, explain: Bool = false
+    ) throws(IngressError) -> Translation
     {
         guard request.body.count <= endpoint.maxBodyBytes else {
             throw IngressError(.tooLarge, "Request body larger than \(endpoint.maxBodyBytes) bytes.")
@@ -52,7 +56,12 @@ extension InboundRoute {
             throw IngressError(.invalidJSON, "Expected a JSON object, got \(body.typeName)")
         }
         let path = JSONValue.object(JSONObject(parameters.map { (key: $0.0, value: .string($0.1)) }))
-        let context = EvaluationContext(clock: clock, [("body", body), ("path", path), ("query", .object(JSONObject()))])
+        var context = EvaluationContext(clock: clock, [("body", body), ("path", path), ("query", .object(JSONObject()))])
+        var traces: [ExplainTrace] = []
+        if explain {
+            context.trace = ExplainTrace()
+            traces.append(context.trace!)
+        }
         let event: JSONObject
         do {
             event = try endpoint.decode.apply(context)
@@ -62,12 +71,14 @@ extension InboundRoute {
         var requests: [OutboundRequest] = []
         for target in targets {
             do {
-                requests.append(try target.request(for: .object(event)))
+                let trace = explain ? ExplainTrace() : nil
+                requests.append(try target.request(for: .object(event), trace: trace))
+                if let trace { traces.append(trace) }
             } catch {
                 let problem = "\(error.message) (for \(target.provider.name))"
                 throw IngressError(.invalidField, "\(error.field) \(problem)", field: error.field, problem: problem)
             }
         }
-        return Translation(event: event, requests: requests)
+        return Translation(event: event, requests: requests, traces: traces)
     }
 }

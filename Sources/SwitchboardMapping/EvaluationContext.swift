@@ -6,6 +6,8 @@ public struct EvaluationContext: Sendable {
     private var roots: [(name: String, value: JSONValue)]
     /// Where `now` comes from.
     public var clock: any SwitchboardClock
+    /// When set, every rule notes how it made its value (for `explain`).
+    public var trace: ExplainTrace?
 
     public init(clock: any SwitchboardClock = SystemClock(), _ roots: [(String, JSONValue)] = []) {
         self.clock = clock

@@ -1,11 +1,13 @@
 import SwitchboardCore
 
-/// One output value of a mapping, compiled from its JSON form (see docs/MAPPINGS.md).
+/// One output value of a mapping, compiled from its JSON form. Its keys are listed, with
+/// examples, in docs/RULES.md (generated from ``RuleKeys``).
 ///
-/// Evaluation order: the source gives a value or nothing (absent); a null is handled as `null`
-/// says; a present value is checked (`type`, `nonEmpty`, `maxLength`) and converted (`time`);
-/// if the value is still absent, `default` is evaluated; if it is still absent and `required`
-/// is set, that is an error. An absent value is left out of the output object.
+/// Evaluation order: `when` (false makes the value absent); the source gives a value or nothing
+/// (absent); a null is handled as `null` says; a present value is converted (`convert`, `map`),
+/// checked (`type`, `nonEmpty`, `maxLength`), converted (`time`) and cleaned (`dropNulls`); if
+/// the value is still absent, `default` is evaluated; if it is still absent and `required` is
+/// set, that is an error. An absent value is left out of the object it belongs to.
 public struct Rule: Sendable {
     public indirect enum Source: Sendable {
         /// The first of these paths that is present.
@@ -20,6 +22,12 @@ public struct Rule: Sendable {
         case list([Rule])
         /// A one-member object whose key is computed.
         case entry(key: Rule, value: Rule)
+        /// The object at a path without some of its keys.
+        case rest(Path, except: Set<String>)
+        /// Objects merged left to right; a later member replaces an earlier one.
+        case merge([Rule])
+        /// The array at a path, each element mapped by a rule that reads it as `item`.
+        case each(Path, Rule)
     }
 
     /// What a null source value means.
@@ -54,12 +62,16 @@ public struct Rule: Sendable {
     }
 
     public var source: Source
-    public var type: ValueType?
+    public var when: Condition?
     public var null: NullHandling = .error
+    public var convert: Conversion?
+    public var valueMap: ValueMap?
+    public var type: ValueType?
     public var nonEmpty = false
     public var maxLength: Int?
-    public var required = false
     public var time: TimeConversion?
+    public var dropNulls = false
+    public var required = false
     public var `default`: Rule? {
         get { defaultBox?.rule }
         set { defaultBox = newValue.map(RuleBox.init) }

@@ -53,15 +53,8 @@ struct Test: ParsableCommand {
     }
 }
 
-struct Translate: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Dry run: print the request(s) one inbound request would produce, sending nothing.",
-        discussion: """
-            The request is JSON: {"method": "POST", "path": "/api/public/users-by-id/u1/events/", "body": {…}}
-            (or "bodyText" for a raw body); a fixture file with a "request" member works too. Credentials are
-            shown as <redacted>.
-            """)
-
+/// The options `translate` and `explain` share, and how they find the route and the request.
+struct DryRunOptions: ParsableArguments {
     @Option(help: "The config file; without it, the sandbox's user.com → Flameup route.")
     var config: String?
 
@@ -74,7 +67,8 @@ struct Translate: ParsableCommand {
     @Option(help: "The mappings folder when no --config is given.")
     var mappings = "mappings"
 
-    func run() throws {
+    /// The route, the request and its path parameters.
+    func load() throws -> (InboundRoute, InboundRequest, [(String, String)]) {
         var loaded = try config.map(loadConfig) ?? build { try Config.parse(Array(SandboxSession.defaultConfig.utf8), file: "sandbox.json") }
         if config == nil { loaded.mappings = mappings }
         let set = try build { try MappingSet.load(directory: loaded.mappings) }
@@ -95,6 +89,59 @@ struct Translate: ParsableCommand {
         guard let parameters = route.endpoint.path.match(inbound.path) else {
             throw ValidationError("\(path) does not match \(route.endpoint.path)")
         }
+        return (route, inbound, parameters)
+    }
+}
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Like translate, with each output field annotated: the path or fallback that gave it, what converted it, whether a default was used.")
+
+    @OptionGroup var options: DryRunOptions
+
+    func run() throws {
+        let (route, inbound, parameters) = try options.load()
+        do {
+            let translation = try route.translate(inbound, parameters: parameters, clock: SystemClock(), explain: true)
+            print("decode \(route.endpoint.decode.file) → canonical event")
+            explainFields(translation.event, translation.traces[0])
+            for (i, target) in route.targets.enumerated() {
+                let request = translation.requests[i]
+                print("encode \(target.endpoint.encode.file) → \(target.name): \(request.method) \(request.url)")
+                if let body = try? JSONParser.parse(request.body), case .object(let object) = body {
+                    explainFields(object, translation.traces[i + 1])
+                }
+            }
+        } catch {
+            let answer = route.provider.answer(for: error)
+            print("rejected: \(error.message)\nthe app would get \(answer.status) \(String(decoding: answer.body, as: UTF8.self))")
+            throw ExitCode(1)
+        }
+    }
+
+    private func explainFields(_ object: JSONObject, _ trace: ExplainTrace) {
+        for member in object.members {
+            print("  \(member.key) = \(JSONWriter.string(member.value))")
+            for note in trace.notes(for: member.key) {
+                print("      \(note.field == member.key ? "" : "\(note.field): ")\(note.text)")
+            }
+        }
+    }
+}
+
+struct Translate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Dry run: print the request(s) one inbound request would produce, sending nothing.",
+        discussion: """
+            The request is JSON: {"method": "POST", "path": "/api/public/users-by-id/u1/events/", "body": {…}}
+            (or "bodyText" for a raw body); a fixture file with a "request" member works too. Credentials are
+            shown as <redacted>.
+            """)
+
+    @OptionGroup var options: DryRunOptions
+
+    func run() throws {
+        let (route, inbound, parameters) = try options.load()
         do {
             let translation = try route.translate(inbound, parameters: parameters, clock: SystemClock())
             print("canonical event:\n  \(JSONWriter.string(.object(translation.event)))")
@@ -106,6 +153,34 @@ struct Translate: ParsableCommand {
         } catch {
             let answer = route.provider.answer(for: error)
             print("rejected; the app would get \(answer.status) \(String(decoding: answer.body, as: UTF8.self))")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct Reference: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check (or --write) the files generated from the rule registry: the JSON Schemas and docs/RULES.md.")
+
+    @Flag(help: "Write the files instead of checking them.")
+    var write = false
+
+    @Option(help: "The repository folder.")
+    var root = "."
+
+    func run() throws {
+        var stale: [String] = []
+        for (path, text) in GeneratedFiles.all {
+            let full = "\(root)/\(path)"
+            if write {
+                try text.write(toFile: full, atomically: true, encoding: .utf8)
+                print("wrote \(path)")
+            } else if (try? String(contentsOfFile: full, encoding: .utf8)) != text {
+                stale.append(path)
+            }
+        }
+        if !stale.isEmpty {
+            print("out of date (run switchboard reference --write): \(stale.joined(separator: ", "))")
             throw ExitCode(1)
         }
     }

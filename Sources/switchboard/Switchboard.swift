@@ -9,7 +9,7 @@ import SwitchboardMapping
 struct Switchboard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A protocol-adapter gateway for analytics and CRM APIs.",
-        subcommands: [Serve.self, Check.self, Translate.self, Test.self, Failures.self])
+        subcommands: [Serve.self, Check.self, Translate.self, Explain.self, Test.self, Failures.self, Reference.self])
 }
 
 struct Serve: AsyncParsableCommand {

@@ -1,0 +1,132 @@
+import SwitchboardCore
+
+/// The published JSON Schemas for mapping and provider files (`mappings/schema/`), generated from
+/// the ``RuleKeys`` registry so editors complete and check exactly what the loader accepts.
+public enum MappingSchema {
+    static let base = "https://switchboard.dev/schema/"
+
+    /// Definitions shared by both schemas: a rule and a condition.
+    static var definitions: JSONValue {
+        var properties = JSONObject()
+        for key in RuleKeys.all {
+            properties.append(key.name, descriptive(key.schema, key.summary))
+        }
+        let rule: JSONValue = [
+            "type": "object",
+            "description": .string("One output value: exactly one source key (\(RuleKeys.sourceNames.joined(separator: ", "))) and any modifiers."),
+            "properties": .object(properties),
+            "additionalProperties": false,
+            "oneOf": .array(RuleKeys.sourceNames.map { ["required": [.string($0)]] }),
+        ]
+        return ["rule": rule, "condition": WhenKey.schema]
+    }
+
+    public static var mapping: JSONValue {
+        [
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": .string(base + "mapping.schema.json"),
+            "title": "Switchboard mapping file",
+            "description": "A decode mapping (vendor request → canonical event) or an encode mapping (canonical event → vendor request body). Generated from the rule registry; see docs/RULES.md.",
+            "type": "object",
+            "properties": [
+                "$schema": ["type": "string"],
+                "description": ["type": "string"],
+                "kind": ["enum": ["decode", "encode"]],
+                "provider": ["type": "string", "description": "The provider file's id."],
+                "endpoint": ["type": "string", "description": "The provider's endpoint name."],
+                "fields": ["type": "object", "additionalProperties": ["$ref": "#/$defs/rule"]],
+                "examples": ["type": "array", "items": [
+                    "type": "object",
+                    "properties": [
+                        "name": ["type": "string"], "input": ["type": "object"], "output": [:],
+                        "error": ["type": "string"], "now": ["type": "string"],
+                    ],
+                    "required": ["input"],
+                    "additionalProperties": false,
+                ]],
+            ],
+            "required": ["kind", "provider", "endpoint", "fields"],
+            "additionalProperties": false,
+            "$defs": definitions,
+        ]
+    }
+
+    public static var provider: JSONValue {
+        let errorKinds = JSONValue.array(ErrorAnswers.Kind.allCases.map { .string($0.rawValue) } + ["default"])
+        let answer: JSONValue = [
+            "type": "object",
+            "properties": ["status": ["type": "integer", "minimum": 100, "maximum": 599], "body": ["$ref": "#/$defs/rule"]],
+            "required": ["body"], "additionalProperties": false,
+        ]
+        let inbound: JSONValue = [
+            "type": "object",
+            "properties": [
+                "method": ["type": "string"],
+                "path": ["type": "string", "pattern": "^/"],
+                "auth": ["type": "object", "properties": ["header": ["type": "string"], "scheme": ["type": "string"]],
+                         "required": ["header"], "additionalProperties": false],
+                "maxBodyBytes": ["type": "integer", "minimum": 1],
+                "decode": ["type": "string", "description": "A decode mapping file, relative to the mappings folder."],
+                "answer": answer,
+            ],
+            "required": ["method", "path", "auth", "decode", "answer"], "additionalProperties": false,
+        ]
+        let outbound: JSONValue = [
+            "type": "object",
+            "properties": [
+                "method": ["type": "string"],
+                "path": ["type": "string", "description": "With {settings.NAME} placeholders."],
+                "headers": ["type": "object", "additionalProperties": ["type": "string"]],
+                "auth": ["type": "object", "properties": ["header": ["type": "string"], "scheme": ["type": "string"], "secret": ["type": "string"]],
+                         "required": ["header", "secret"], "additionalProperties": false],
+                "encode": ["type": "string", "description": "An encode mapping file, relative to the mappings folder."],
+            ],
+            "required": ["method", "path", "encode"], "additionalProperties": false,
+        ]
+        return [
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": .string(base + "provider.schema.json"),
+            "title": "Switchboard provider file",
+            "description": "One vendor's wire protocol: what Switchboard serves while standing in for it (receive) and how it calls it (send). See docs/MAPPINGS.md.",
+            "type": "object",
+            "properties": [
+                "$schema": ["type": "string"],
+                "description": ["type": "string"],
+                "id": ["type": "string"],
+                "name": ["type": "string"],
+                "receive": [
+                    "type": "object",
+                    "properties": [
+                        "endpoints": ["type": "object", "additionalProperties": inbound],
+                        "errors": ["type": "object", "propertyNames": ["enum": errorKinds], "additionalProperties": [
+                            "type": "object", "properties": ["status": ["type": "integer"], "body": ["$ref": "#/$defs/rule"]],
+                            "required": ["body"], "additionalProperties": false,
+                        ]],
+                    ],
+                    "additionalProperties": false,
+                ],
+                "send": [
+                    "type": "object",
+                    "properties": [
+                        "baseURL": ["type": "string"],
+                        "settings": ["type": "array", "items": ["type": "string"]],
+                        "errorMessage": ["oneOf": [["type": "string"], ["type": "array", "items": ["type": "string"]]]],
+                        "endpoints": ["type": "object", "additionalProperties": outbound],
+                    ],
+                    "required": ["endpoints"],
+                    "additionalProperties": false,
+                ],
+            ],
+            "required": ["id"],
+            "additionalProperties": false,
+            "$defs": definitions,
+        ]
+    }
+
+    private static func descriptive(_ schema: JSONValue, _ summary: String) -> JSONValue {
+        guard case .object(var object) = schema else { return schema }
+        if object["$ref"] != nil { return ["allOf": [schema], "description": .string(summary)] }
+        object.set("description", .string(summary))
+        return .object(object)
+    }
+}
