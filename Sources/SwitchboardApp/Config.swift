@@ -30,6 +30,8 @@ public struct Config: Sendable {
 
     public var host: String
     public var port: Int
+    /// The admin listener (`HOST:PORT`) and where its token comes from; nil: no admin listener.
+    public var admin: (host: String, port: Int, token: SecretSource?)?
     /// Event-loop threads for the HTTP server; nil uses one per core.
     public var eventLoopThreads: Int?
     public var mappings: String
@@ -59,16 +61,25 @@ public struct Config: Sendable {
         }
         var problems: [ConfigProblem] = []
         guard let r = JSONReader(json, file: file, pointer: "",
-                                 allowed: ["listen", "eventLoopThreads", "mappings", "journal", "delivery", "targets", "routes"], problems: &problems)
+                                 allowed: ["listen", "admin", "eventLoopThreads", "mappings", "journal", "delivery", "targets", "routes"], problems: &problems)
         else { throw ConfigProblems(problems) }
         let listen = r.string("listen", problems: &problems) ?? "127.0.0.1:8080"
-        var host = "127.0.0.1"
-        var port = 8080
-        if let colon = listen.lastIndex(of: ":"), let p = Int(listen[listen.index(after: colon)...]), (0...65535).contains(p) {
-            host = String(listen[..<colon])
-            port = p
-        } else {
+        let (host, port) = hostAndPort(listen) ?? ("127.0.0.1", 8080)
+        if hostAndPort(listen) == nil {
             problems.append(r.problem(at: "listen", "must be HOST:PORT, e.g. 127.0.0.1:8080"))
+        }
+        var admin: (String, Int, SecretSource?)?
+        if let a = r.object["admin"],
+            let ar = JSONReader(a, file: file, pointer: "/admin", allowed: ["listen", "token"], problems: &problems)
+        {
+            if let text = ar.string("listen", required: true, problems: &problems) {
+                if let (h, p) = hostAndPort(text) {
+                    let token = ar.object["token"].flatMap { SecretSource.parse($0, file: file, pointer: ar.at("token"), problems: &problems) }
+                    admin = (h, p, token)
+                } else {
+                    problems.append(ar.problem(at: "listen", "must be HOST:PORT, e.g. 127.0.0.1:8081"))
+                }
+            }
         }
         let eventLoopThreads = r.int("eventLoopThreads", range: 1...256, problems: &problems).map(Int.init)
         let mappings = resolve(r.string("mappings", problems: &problems) ?? "mappings")
@@ -118,9 +129,16 @@ public struct Config: Sendable {
             problems.append(ConfigProblem(file: file, pointer: "/routes", message: "must list at least one route"))
         }
         guard problems.isEmpty else { throw ConfigProblems(problems) }
-        return Config(host: host, port: port, eventLoopThreads: eventLoopThreads, mappings: mappings, journalPath: journalPath, durability: durability,
+        return Config(host: host, port: port, admin: admin, eventLoopThreads: eventLoopThreads, mappings: mappings, journalPath: journalPath, durability: durability,
                       timeoutMilliseconds: timeout, connectTimeoutMilliseconds: connectTimeout, backoff: backoff,
                       pollIntervalMilliseconds: poll, targets: targets, routes: routes)
+    }
+
+    /// `HOST:PORT` split, or nil.
+    static func hostAndPort(_ text: String) -> (String, Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)
+        else { return nil }
+        return (String(text[..<colon]), port)
     }
 
     private static func parseTarget(

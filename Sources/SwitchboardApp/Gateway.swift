@@ -19,13 +19,18 @@ public final class Gateway: Sendable {
     public let dispatcher: Dispatcher
     public let pipeline: IngressPipeline
     public let retryWorker: RetryWorker
+    public let reloader: ConfigReloader
+    let routes: Snapshot<[InboundRoute]>
+    let adminToken: Secret?
     let logger: Logger
 
     /// Builds the gateway: loads and checks the mappings, reads secrets, opens the journal.
-    /// - Parameter mappingClock: where mappings read `now`; scheduling always uses the system clock.
+    /// - Parameters:
+    ///   - configFile: the file `config` came from, re-read on reload; nil reloads the mappings only.
+    ///   - mappingClock: where mappings read `now`; scheduling always uses the system clock.
     /// - Throws: ``ConfigProblems`` for anything wrong in the config, mappings or secrets.
     public init(
-        config: Config, environment: [String: String] = ProcessInfo.processInfo.environment,
+        config: Config, configFile: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
         mappingClock: any SwitchboardClock = SystemClock(), logger: Logger
     ) throws {
         let clock = SystemClock()
@@ -33,8 +38,10 @@ public final class Gateway: Sendable {
         self.logger = logger
         mappings = try MappingSet.load(directory: config.mappings)
         let table = try RouteTable(config: config, mappings: mappings, environment: environment, mappingClock: mappingClock)
-        let targets = table.targets
-        let routes = table.routes
+        let targets = Snapshot(table.targets)
+        let routes = Snapshot(table.routes)
+        self.routes = routes
+        adminToken = try config.admin?.token.map { source throws(ConfigProblems) in Secret(try source.read(environment: environment)) }
         journal = try SQLiteJournal(path: config.journalPath, durability: config.durability)
         transport = CurlTransport(options: TransportOptions(
             timeoutMilliseconds: config.timeoutMilliseconds, connectTimeoutMilliseconds: config.connectTimeoutMilliseconds))
@@ -45,21 +52,38 @@ public final class Gateway: Sendable {
         pipeline = IngressPipeline(
             routes: routes, journal: journal, dispatcher: dispatcher, clock: clock, mappingClock: mappingClock,
             attemptLease: .milliseconds(Int64(config.timeoutMilliseconds) + 5_000), logger: logger)
+        reloader = ConfigReloader(
+            configFile: configFile, base: config, environment: environment, mappingClock: mappingClock, routes: routes,
+            targets: targets, logger: logger)
         retryWorker = RetryWorker(
             journal: journal, dispatcher: dispatcher, clock: clock,
             interval: .milliseconds(config.pollIntervalMilliseconds), logger: logger)
     }
 
-    /// Serves until cancelled or sent SIGTERM/SIGINT. `onListening` receives the bound port.
-    public func run(signals: [UnixSignal] = [.sigterm, .sigint], onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    /// Serves until cancelled or sent SIGTERM/SIGINT. `onListening` receives the bound port, and
+    /// `onAdminListening` the admin listener's.
+    public func run(
+        signals: [UnixSignal] = [.sigterm, .sigint], onListening: @escaping @Sendable (Int) async -> Void = { _ in },
+        onAdminListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
         let app = Application(
             responder: GatewayResponder(pipeline: pipeline),
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             eventLoopGroupProvider: config.eventLoopThreads.map { .shared(MultiThreadedEventLoopGroup(numberOfThreads: $0)) } ?? .singleton,
             logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: app), .init(service: retryWorker), .init(service: reloader),
+        ]
+        if let admin = config.admin {
+            services.append(.init(service: Application(
+                responder: AdminResponder(token: adminToken, reloader: reloader, routes: routes),
+                configuration: .init(address: .hostname(admin.host, port: admin.port), serverName: nil),
+                onServerRunning: { channel in await onAdminListening(channel.localAddress?.port ?? 0) },
+                logger: logger)))
+        }
         let group = ServiceGroup(
-            configuration: .init(services: [.init(service: app), .init(service: retryWorker)],
+            configuration: .init(services: services,
                                  gracefulShutdownSignals: signals, logger: logger))
         defer { transport.shutdown() }
         try await group.run()

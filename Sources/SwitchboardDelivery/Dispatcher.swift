@@ -15,7 +15,8 @@ public final class Dispatcher: @unchecked Sendable {
         public let status: Int?
     }
 
-    public let targets: [String: DeliveryTarget]
+    /// The targets in force; replaced whole when the configuration is reloaded.
+    public let targets: Snapshot<[String: DeliveryTarget]>
     private let journal: any Journal
     private let transport: CurlTransport
     private let backoff: Backoff
@@ -25,7 +26,7 @@ public final class Dispatcher: @unchecked Sendable {
     private var inFlight: Set<Int64> = []
 
     public init(
-        targets: [String: DeliveryTarget], journal: any Journal, transport: CurlTransport, backoff: Backoff,
+        targets: Snapshot<[String: DeliveryTarget]>, journal: any Journal, transport: CurlTransport, backoff: Backoff,
         clock: any SwitchboardClock, logger: Logger
     ) {
         self.targets = targets

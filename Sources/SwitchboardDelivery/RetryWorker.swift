@@ -41,8 +41,9 @@ public struct RetryWorker: Service {
             logger.error("could not read due deliveries", metadata: ["sb.error": "\(error)"])
             return 0
         }
+        let targets = dispatcher.targets.load()
         for delivery in due {
-            guard let target = dispatcher.targets[delivery.target] else {
+            guard let target = targets[delivery.target] else {
                 dispatcher.giveUp(deliveryId: delivery.deliveryId, target: delivery.target,
                                   previousAttempts: delivery.attempts,
                                   reason: "config: no target named '\(delivery.target)'")

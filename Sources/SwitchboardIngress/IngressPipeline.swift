@@ -6,7 +6,8 @@ import SwitchboardMapping
 
 /// Receive → authenticate → decode → encode → journal → deliver → answer, for every route.
 public struct IngressPipeline: Sendable {
-    public let routes: [InboundRoute]
+    /// The routes in force; replaced whole when the configuration is reloaded.
+    public let routes: Snapshot<[InboundRoute]>
     let journal: any Journal
     let dispatcher: Dispatcher
     let clock: any SwitchboardClock
@@ -16,7 +17,7 @@ public struct IngressPipeline: Sendable {
     let attemptLease: Duration
     let logger: Logger
 
-    public init(routes: [InboundRoute], journal: any Journal, dispatcher: Dispatcher, clock: any SwitchboardClock,
+    public init(routes: Snapshot<[InboundRoute]>, journal: any Journal, dispatcher: Dispatcher, clock: any SwitchboardClock,
                 mappingClock: any SwitchboardClock, attemptLease: Duration, logger: Logger) {
         self.routes = routes
         self.journal = journal
@@ -28,10 +29,11 @@ public struct IngressPipeline: Sendable {
     }
 
     /// The largest body any route accepts.
-    public var maxBodyBytes: Int { routes.map(\.endpoint.maxBodyBytes).max() ?? 0 }
+    public var maxBodyBytes: Int { routes.load().map(\.endpoint.maxBodyBytes).max() ?? 0 }
 
     public func handle(_ request: InboundRequest) async -> InboundAnswer {
         var pathMatched: InboundRoute?
+        let routes = self.routes.load()
         for route in routes {
             guard let parameters = route.endpoint.path.match(request.path) else { continue }
             guard route.endpoint.method == request.method else {

@@ -46,7 +46,7 @@ struct Serve: AsyncParsableCommand {
             gateway = try build { try Gateway(config: started.config, environment: started.environment, logger: logger) }
             session = started
         } else {
-            gateway = try build { try Gateway(config: loaded!, logger: logger) }
+            gateway = try build { try Gateway(config: loaded!, configFile: config, logger: logger) }
         }
         try await gateway.run { [session] port in
             if let session { SandboxSession.say(session.banner(port: port)) }

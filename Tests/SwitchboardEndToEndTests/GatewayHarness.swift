@@ -35,12 +35,23 @@ final class GatewayHarness: @unchecked Sendable {
     /// - Parameters:
     ///   - caFile: the CA the gateway trusts (the untrusted one makes every TLS handshake fail).
     ///   - mode: the route's mode; `deadlineMs` its forward deadline.
+    /// The mappings folder the gateway reads (a copy when the test edits it).
+    let mappings: String
+    private(set) var adminPort = 0
+    static let adminToken = "admin-token-for-tests"
+
     init(caFile: String = fixture("tls/ca.pem"), mode: String = "forward", deadlineMs: Int = 5_000,
-         directory: String? = nil) async throws {
+         directory: String? = nil, copyMappings: Bool = false) async throws {
         self.directory = directory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("switchboard-e2e-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
         self.caFile = caFile
+        if copyMappings {
+            mappings = "\(self.directory)/mappings"
+            try FileManager.default.copyItem(atPath: "\(repositoryRoot)/mappings", toPath: mappings)
+        } else {
+            mappings = "\(repositoryRoot)/mappings"
+        }
         flameup = MockFlameup(token: Self.token, workspace: Self.workspace)
         let certificates = try SandboxCertificates.load(
             ca: fixture("tls/ca.pem"), certificate: fixture("tls/server.pem"), key: fixture("tls/server.key"))
@@ -49,13 +60,15 @@ final class GatewayHarness: @unchecked Sendable {
     }
 
     var journalPath: String { "\(directory)/journal.sqlite" }
+    var configFile: String { "\(directory)/config.json" }
 
     /// Starts (or restarts) the gateway on the same journal.
     func startGateway(mode: String = "forward", deadlineMs: Int = 5_000) async throws {
         let config = """
             {
               "listen": "127.0.0.1:0",
-              "mappings": "\(repositoryRoot)/mappings",
+              "admin": { "listen": "127.0.0.1:0", "token": { "env": "TEST_ADMIN_TOKEN" } },
+              "mappings": "\(mappings)",
               "journal": { "path": "\(journalPath)", "durability": "full" },
               "delivery": { "timeoutMs": 3000, "connectTimeoutMs": 1000, "backoffBaseMs": 50, "backoffCapMs": 200,
                             "pollIntervalMs": 20 },
@@ -73,15 +86,23 @@ final class GatewayHarness: @unchecked Sendable {
             """
         var logger = Logger(label: "switchboard.test")
         logger.logLevel = .critical
-        let parsed = try Config.parse(Array(config.utf8), file: "\(directory)/config.json")
+        try config.write(toFile: configFile, atomically: true, encoding: .utf8)
+        let parsed = try Config.parse(Array(config.utf8), file: configFile)
         let gateway = try Gateway(
-            config: parsed, environment: ["TEST_FLAMEUP_TOKEN": Self.token, "TEST_USERCOM_KEYS": "other-key,\(Self.appKey)"],
+            config: parsed, configFile: configFile,
+            environment: ["TEST_FLAMEUP_TOKEN": Self.token, "TEST_USERCOM_KEYS": "other-key,\(Self.appKey)",
+                          "TEST_ADMIN_TOKEN": Self.adminToken],
             mappingClock: Self.clock, logger: logger)
         self.gateway = gateway
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        runTask = Task { try await gateway.run(signals: []) { continuation.yield($0) } }
+        let (adminPorts, adminContinuation) = AsyncStream<Int>.makeStream()
+        runTask = Task {
+            try await gateway.run(signals: [], onListening: { continuation.yield($0) }, onAdminListening: { adminContinuation.yield($0) })
+        }
         var iterator = ports.makeAsyncIterator()
         port = await iterator.next() ?? 0
+        var adminIterator = adminPorts.makeAsyncIterator()
+        adminPort = await adminIterator.next() ?? 0
     }
 
     func stopGateway() async {
@@ -96,11 +117,11 @@ final class GatewayHarness: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: directory)
     }
 
-    /// Sends a request to the gateway; returns the status and body text.
-    func send(path: String, body: String, method: String = "POST", authorization: String? = "Token \(appKey)")
-        async throws -> (status: Int, body: String)
+    /// Sends a request to the gateway (or its admin listener); returns the status and body text.
+    func send(path: String, body: String, method: String = "POST", authorization: String? = "Token \(appKey)",
+              admin: Bool = false) async throws -> (status: Int, body: String)
     {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(admin ? adminPort : port)\(path)")!)
         request.httpMethod = method
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         if let authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
@@ -126,10 +147,10 @@ final class GatewayHarness: @unchecked Sendable {
 
 /// Runs `body` with a fresh harness and always stops it.
 func withHarness(
-    caFile: String = fixture("tls/ca.pem"), mode: String = "forward", deadlineMs: Int = 5_000,
+    caFile: String = fixture("tls/ca.pem"), mode: String = "forward", deadlineMs: Int = 5_000, copyMappings: Bool = false,
     _ body: (GatewayHarness) async throws -> Void
 ) async throws {
-    let harness = try await GatewayHarness(caFile: caFile, mode: mode, deadlineMs: deadlineMs)
+    let harness = try await GatewayHarness(caFile: caFile, mode: mode, deadlineMs: deadlineMs, copyMappings: copyMappings)
     do {
         try await body(harness)
     } catch {
