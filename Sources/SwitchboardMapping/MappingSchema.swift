@@ -80,6 +80,15 @@ public enum MappingSchema {
                 "auth": ["type": "object", "properties": ["header": ["type": "string"], "scheme": ["type": "string"], "secret": ["type": "string"]],
                          "required": ["header", "secret"], "additionalProperties": false],
                 "encode": ["type": "string", "description": "An encode mapping file, relative to the mappings folder."],
+                "request": [
+                    "type": "object",
+                    "description": "The vendor's request body: the type of each top-level field, and which are required. The encode mapping is checked against it.",
+                    "properties": [
+                        "properties": ["type": "object", "additionalProperties": RuleCompiler.enumSchema(Rule.ValueType.self)],
+                        "required": ["type": "array", "items": ["type": "string"]],
+                    ],
+                    "additionalProperties": false,
+                ],
             ],
             "required": ["method", "path", "encode"], "additionalProperties": false,
         ]

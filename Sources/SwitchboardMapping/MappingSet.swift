@@ -40,6 +40,12 @@ public struct MappingSet: Sendable {
             }
             providers[provider.id] = provider
         }
+        for provider in providers.values.sorted(by: { $0.id < $1.id }) {
+            for endpoint in provider.receive { MappingChecker.checkDecode(endpoint.decode, problems: &problems) }
+            for endpoint in provider.send?.endpoints ?? [] {
+                MappingChecker.checkEncode(endpoint.encode, against: endpoint.request, vendor: provider.name, problems: &problems)
+            }
+        }
         guard problems.isEmpty else { throw ConfigProblems(problems) }
         return MappingSet(directory: directory, providers: providers)
     }

@@ -168,7 +168,7 @@ extension Outbound {
 }
 
 extension OutboundEndpoint {
-    static let keys = ["method", "path", "headers", "auth", "encode"]
+    static let keys = ["method", "path", "headers", "auth", "encode", "request"]
 
     static func compile(
         name: String, _ json: JSONValue, file: String, at pointer: String, problems: inout [ConfigProblem],
@@ -208,7 +208,9 @@ extension OutboundEndpoint {
         if let encode, encode.kind != .encode {
             problems.append(r.problem(at: "encode", "'\(encode.file)' is a \(encode.kind.rawValue) mapping, not an encode mapping"))
         }
+        let request = r.object["request"].flatMap { RequestSchema.compile($0, file: file, at: r.at("request"), problems: &problems) }
         guard let method, let path, let encode else { return nil }
-        return OutboundEndpoint(name: name, method: method.uppercased(), path: path, headers: headers, auth: auth, encode: encode)
+        return OutboundEndpoint(name: name, method: method.uppercased(), path: path, headers: headers, auth: auth, encode: encode,
+                                request: request)
     }
 }

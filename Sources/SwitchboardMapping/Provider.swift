@@ -89,6 +89,8 @@ public struct OutboundEndpoint: Sendable {
     public let headers: [(String, String)]
     public let auth: OutboundAuth?
     public let encode: Mapping
+    /// The vendor's request body, as the encode mapping is checked against it.
+    public let request: RequestSchema?
 }
 
 /// The header that carries the vendor credential, taken from the target's secret `secret`.

@@ -1,17 +1,14 @@
 import SwitchboardCore
-import SwitchboardMapping
+@testable import SwitchboardMapping
 import Testing
 
-/// Compiles one rule through a throwaway mapping file and evaluates it over `body`.
+/// Compiles one rule reading `event` and evaluates it.
 func evaluate(_ ruleJSON: String, body: String) throws -> Result<JSONValue?, MappingError> {
-    let set = try load([
-        "providers/t.json": #"{"id": "t", "send": {"endpoints": {"e": {"method": "POST", "path": "/e", "encode": "m.json"}}}}"#,
-        "m.json": #"{"kind": "encode", "provider": "t", "endpoint": "e", "fields": {"out": \#(ruleJSON)}}"#,
-    ])
-    let mapping = set.provider("t")!.send!.endpoint("e")!.encode
+    var compiler = RuleCompiler(file: "test", roots: ["event", "settings"])
+    let rule = try #require(compiler.compile(try JSONParser.parse(ruleJSON), at: ""), "\(compiler.problems)")
     let context = EvaluationContext(clock: FixedClock(Instant(seconds: 1_735_120_800)), [("event", try JSONParser.parse(body))])
     do {
-        return .success(try mapping.apply(context)["out"])
+        return .success(try rule.evaluate(in: context, field: "out"))
     } catch {
         return .failure(error)
     }
