@@ -15,6 +15,9 @@ public struct JSONParser {
     private var index = 0
     private var depth = 0
     private let maxDepth: Int
+    /// When recording: the byte offset where each value starts, by JSON pointer.
+    private var positions: [String: Int]?
+    private var pointer: [String] = []
 
     private init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
@@ -35,13 +38,41 @@ public struct JSONParser {
         try parse(Array(text.utf8), maxDepth: maxDepth)
     }
 
+    /// Parses one JSON document and also returns where each value starts (line and column, both
+    /// from 1) by JSON pointer, for error messages about files people edit. Slower than `parse`.
+    public static func parseWithPositions(_ input: [UInt8]) throws -> (JSONValue, [String: (line: Int, column: Int)]) {
+        try input.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(bytes: buffer, maxDepth: defaultMaxDepth)
+            parser.positions = [:]
+            let value = try parser.parseDocument()
+            var lineStarts = [0]
+            for (i, byte) in buffer.enumerated() where byte == 0x0A { lineStarts.append(i + 1) }
+            var located: [String: (line: Int, column: Int)] = [:]
+            for (pointer, offset) in parser.positions ?? [:] {
+                var low = 0
+                var high = lineStarts.count - 1
+                while low < high {
+                    let mid = (low + high + 1) / 2
+                    if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+                }
+                located[pointer] = (line: low + 1, column: offset - lineStarts[low] + 1)
+            }
+            return (value, located)
+        }
+    }
+
     private static func parse(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) throws -> JSONValue {
         var parser = JSONParser(bytes: buffer, maxDepth: maxDepth)
-        parser.skipWhitespace()
-        guard parser.index < buffer.count else { throw parser.error("Expecting value") }
-        let value = try parser.parseValue()
-        parser.skipWhitespace()
-        guard parser.index == buffer.count else { throw parser.error("Extra data after the JSON value") }
+        return try parser.parseDocument()
+    }
+
+    private mutating func parseDocument() throws -> JSONValue {
+        let buffer = bytes
+        skipWhitespace()
+        guard index < buffer.count else { throw error("Expecting value") }
+        let value = try parseValue()
+        skipWhitespace()
+        guard index == buffer.count else { throw error("Extra data after the JSON value") }
         return value
     }
 
@@ -49,6 +80,9 @@ public struct JSONParser {
 
     private mutating func parseValue() throws -> JSONValue {
         guard index < bytes.count else { throw error("Expecting value") }
+        if positions != nil {
+            positions![pointer.map { "/" + $0.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") }.joined()] = index
+        }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
@@ -86,7 +120,9 @@ public struct JSONParser {
             guard peek() == UInt8(ascii: ":") else { throw error("Expecting ':' delimiter") }
             index += 1
             skipWhitespace()
+            if positions != nil { pointer.append(key) }
             object.append(key, try parseValue())
+            if positions != nil { pointer.removeLast() }
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","):
@@ -113,7 +149,9 @@ public struct JSONParser {
         }
         while true {
             skipWhitespace()
+            if positions != nil { pointer.append(String(array.count)) }
             array.append(try parseValue())
+            if positions != nil { pointer.removeLast() }
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","):

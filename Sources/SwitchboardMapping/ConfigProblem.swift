@@ -3,14 +3,40 @@ public struct ConfigProblem: Error, Sendable, Equatable, CustomStringConvertible
     public let file: String
     public let pointer: String
     public let message: String
+    /// Where in the file, when known: line and column, both from 1.
+    public var location: (line: Int, column: Int)?
 
-    public init(file: String, pointer: String, message: String) {
+    public init(file: String, pointer: String, message: String, location: (line: Int, column: Int)? = nil) {
         self.file = file
         self.pointer = pointer
         self.message = message
+        self.location = location
     }
 
-    public var description: String { "\(file): \(pointer.isEmpty ? "/" : pointer): \(message)" }
+    public var description: String {
+        let place = location.map { "\(file):\($0.line):\($0.column)" } ?? file
+        return "\(place): \(pointer.isEmpty ? "/" : pointer): \(message)"
+    }
+
+    public static func == (lhs: ConfigProblem, rhs: ConfigProblem) -> Bool {
+        lhs.description == rhs.description
+    }
+
+    /// This problem placed at its pointer (or the nearest enclosing value) in `positions`.
+    func located(in positions: [String: (line: Int, column: Int)]) -> ConfigProblem {
+        var copy = self
+        var pointer = self.pointer
+        while copy.location == nil {
+            if let found = positions[pointer] {
+                copy.location = found
+            } else if let slash = pointer.lastIndex(of: "/") {
+                pointer = String(pointer[..<slash])
+            } else {
+                break
+            }
+        }
+        return copy
+    }
 }
 
 /// Every problem found in a set of files, reported together.

@@ -22,14 +22,17 @@ public struct MappingSet: Sendable {
             throw ConfigProblems([ConfigProblem(file: providerDir, pointer: "", message: "cannot read the folder")])
         }
         var mappings: [String: Mapping] = [:]
+        var positions: [String: [String: (line: Int, column: Int)]] = [:]
         var providers: [String: Provider] = [:]
         for name in names {
             let file = "providers/\(name)"
-            guard let json = readJSON(directory: directory, file: file, problems: &problems) else { continue }
+            guard let (json, filePositions) = readJSON(directory: directory, file: file, problems: &problems) else { continue }
+            positions[file] = filePositions
             let provider = Provider.compile(json, file: file, problems: &problems) { path, pointer, problems in
                 if let cached = mappings[path] { return cached }
-                guard let mappingJSON = readJSON(directory: directory, file: path, problems: &problems, referencedFrom: (file, pointer))
+                guard let (mappingJSON, mappingPositions) = readJSON(directory: directory, file: path, problems: &problems, referencedFrom: (file, pointer))
                 else { return nil }
+                positions[path] = mappingPositions
                 let mapping = Mapping.compile(mappingJSON, file: path, problems: &problems)
                 mappings[path] = mapping
                 return mapping
@@ -46,13 +49,17 @@ public struct MappingSet: Sendable {
                 MappingChecker.checkEncode(endpoint.encode, against: endpoint.request, vendor: provider.name, problems: &problems)
             }
         }
-        guard problems.isEmpty else { throw ConfigProblems(problems) }
+        guard problems.isEmpty else {
+            throw ConfigProblems(problems.map { problem in
+                positions[problem.file].map { problem.located(in: $0) } ?? problem
+            })
+        }
         return MappingSet(directory: directory, providers: providers)
     }
 
     static func readJSON(
         directory: String, file: String, problems: inout [ConfigProblem], referencedFrom: (String, String)? = nil
-    ) -> JSONValue? {
+    ) -> (JSONValue, [String: (line: Int, column: Int)])? {
         let full = (directory as NSString).appendingPathComponent(file)
         guard let data = FileManager.default.contents(atPath: full) else {
             if let (from, pointer) = referencedFrom {
@@ -63,7 +70,7 @@ public struct MappingSet: Sendable {
             return nil
         }
         do {
-            return try JSONParser.parse(Array(data))
+            return try JSONParser.parseWithPositions(Array(data))
         } catch let error as JSONParseError {
             problems.append(ConfigProblem(file: "\(file):\(error.line):\(error.column)", pointer: "", message: error.reason))
         } catch {

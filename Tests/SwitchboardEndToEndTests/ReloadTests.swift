@@ -12,7 +12,7 @@ import Testing
             #expect(harness.gateway.reloader.reload() == false)
             let status = harness.gateway.reloader.lastStatus
             #expect(!status.succeeded)
-            #expect(status.problems.contains { $0.contains("usercom/decode.track.json: /fields/event/form: unknown key 'form' (did you mean 'from'?)") })
+            #expect(status.problems.contains { $0.contains("usercom/decode.track.json:18:15: /fields/event/form: unknown key 'form' (did you mean 'from'?)") })
             let health = try await harness.send(path: "/health", body: "", method: "GET",
                                                 authorization: "Bearer \(GatewayHarness.adminToken)", admin: true)
             #expect(health.status == 200)

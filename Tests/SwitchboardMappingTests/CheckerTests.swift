@@ -15,7 +15,7 @@ import Testing
                           "acme/encode.json": #"{"kind": "encode", "provider": "acme", "endpoint": "track", "fields": \#(fields)}"#])
             return []
         } catch {
-            return error.problems.map(\.description)
+            return plain(error)
         }
     }
 
@@ -56,7 +56,7 @@ import Testing
             ])
             Issue.record("loaded")
         } catch {
-            let found = error.problems.map(\.description)
+            let found = plain(error)
             #expect(found.contains { $0.hasPrefix("d.json: /fields/userID: 'userID' is not a canonical event field (did you mean 'userId'?)") })
             #expect(found.contains("d.json: /fields/properties: the canonical 'properties' is an object, but this rule gives a string"))
         }

@@ -18,6 +18,11 @@ func load(_ files: [String: String]) throws(ConfigProblems) -> MappingSet {
     return try MappingSet.load(directory: folder)
 }
 
+/// Problems as "file: pointer: message", without line and column.
+func plain(_ problems: ConfigProblems) -> [String] {
+    problems.problems.map { "\($0.file): \($0.pointer): \($0.message)" }
+}
+
 @Suite struct MappingSetTests {
     @Test func shippedMappingsLoad() throws {
         let set = try MappingSet.load(directory: mappingsFolder)
@@ -51,13 +56,15 @@ func load(_ files: [String: String]) throws(ConfigProblems) -> MappingSet {
             _ = try load(["providers/acme.json": provider, "acme/encode.json": mapping])
             Issue.record("a broken mapping loaded")
         } catch {
-            let text = error.problems.map(\.description)
+            let text = plain(error)
+            #expect(error.problems.map(\.description).contains("acme/encode.json:2:17: /fields/a/form: unknown key 'form' (did you mean 'from'?)"))
             #expect(text.contains("acme/encode.json: /fields/a/form: unknown key 'form' (did you mean 'from'?)"))
             #expect(text.contains("acme/encode.json: /fields/b/from: unknown root 'evnt' in path 'evnt.userId'; here a path starts with event, settings (did you mean 'event'?)"))
             #expect(text.contains("acme/encode.json: /fields/c/type: 'strng' is not one of string, integer, number, boolean, object, array, any (did you mean 'string'?)"))
             #expect(text.contains("acme/encode.json: /fields/d: a rule has exactly one source, found from and const"))
             #expect(text.contains { $0.hasPrefix("acme/encode.json: /fields/e/time/from: 'unix_secs' is not one of") })
             #expect(error.problems.count == 6, "\(text)")
+            #expect(error.problems.allSatisfy { $0.location != nil }, "every problem in a readable file has a line and column")
         }
     }
 
@@ -70,7 +77,7 @@ func load(_ files: [String: String]) throws(ConfigProblems) -> MappingSet {
             Issue.record("loaded")
         } catch {
             let text = error.problems.map(\.description)
-            #expect(text.contains("providers/a.json: /send/endpoints/t/encode: no such mapping file 'nope.json'"))
+            #expect(text.contains("providers/a.json:1:84: /send/endpoints/t/encode: no such mapping file 'nope.json'"))
             #expect(text.contains("providers/b.json:2:11: /: Expecting value"))
         }
     }
