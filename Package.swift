@@ -91,6 +91,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // bench/mapping-bench.sh: parse, map and serialize cost per event.
+        .executableTarget(
+            name: "MappingBench",
+            dependencies: ["SwitchboardCore", "SwitchboardMapping", "SwitchboardDelivery"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchboardMappingTests",

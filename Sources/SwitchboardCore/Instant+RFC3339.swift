@@ -61,8 +61,18 @@ extension Instant {
     /// for `T` are accepted as RFC 3339 allows. Returns nil for anything else, including
     /// impossible dates such as February 30th or hour 24.
     public init?(rfc3339 text: String) {
-        var utf8 = Array(text.utf8)
+        var copy = text
+        guard let parsed = copy.withUTF8({ Instant.parseRFC3339($0) }) else { return nil }
+        self = parsed
+    }
+
+    private static func parseRFC3339(_ utf8: UnsafeBufferPointer<UInt8>) -> Instant? {
         guard utf8.count >= 20 else { return nil }
+        /// The byte at `i`, with `t` and `z` read as `T` and `Z`.
+        func at(_ i: Int) -> UInt8 {
+            let b = utf8[i]
+            return b == UInt8(ascii: "t") || b == UInt8(ascii: "z") ? b - 32 : b
+        }
         func number(_ range: Range<Int>) -> Int64? {
             var value: Int64 = 0
             for i in range {
@@ -71,14 +81,11 @@ extension Instant {
             }
             return value
         }
-        for i in utf8.indices where utf8[i] == UInt8(ascii: "t") || utf8[i] == UInt8(ascii: "z") {
-            utf8[i] -= 32
-        }
-        guard let year = number(0..<4), utf8[4] == UInt8(ascii: "-"),
-            let month = number(5..<7), utf8[7] == UInt8(ascii: "-"),
-            let day = number(8..<10), utf8[10] == UInt8(ascii: "T") || utf8[10] == UInt8(ascii: " "),
-            let hour = number(11..<13), utf8[13] == UInt8(ascii: ":"),
-            let minute = number(14..<16), utf8[16] == UInt8(ascii: ":"),
+        guard let year = number(0..<4), at(4) == UInt8(ascii: "-"),
+            let month = number(5..<7), at(7) == UInt8(ascii: "-"),
+            let day = number(8..<10), at(10) == UInt8(ascii: "T") || at(10) == UInt8(ascii: " "),
+            let hour = number(11..<13), at(13) == UInt8(ascii: ":"),
+            let minute = number(14..<16), at(16) == UInt8(ascii: ":"),
             let second = number(17..<19)
         else { return nil }
         guard (1...12).contains(month), day >= 1, day <= Instant.daysIn(month: month, year: year),
@@ -86,7 +93,7 @@ extension Instant {
         else { return nil }
         var i = 19
         var nanos: Int64 = 0
-        if i < utf8.count, utf8[i] == UInt8(ascii: ".") {
+        if i < utf8.count, at(i) == UInt8(ascii: ".") {
             i += 1
             var digits = 0
             while i < utf8.count, utf8[i] >= 48, utf8[i] <= 57 {
@@ -99,7 +106,7 @@ extension Instant {
         }
         guard i < utf8.count else { return nil }
         var offset: Int64 = 0
-        if utf8[i] == UInt8(ascii: "Z") {
+        if at(i) == UInt8(ascii: "Z") {
             i += 1
         } else if utf8[i] == UInt8(ascii: "+") || utf8[i] == UInt8(ascii: "-") {
             let sign: Int64 = utf8[i] == UInt8(ascii: "+") ? 1 : -1
@@ -113,19 +120,20 @@ extension Instant {
         }
         guard i == utf8.count else { return nil }
         let days = Instant.days(fromCivil: year, month, day)
-        self.init(seconds: days * 86_400 + hour * 3600 + minute * 60 + second - offset, nanoseconds: Int32(nanos))
+        return Instant(seconds: days * 86_400 + hour * 3600 + minute * 60 + second - offset, nanoseconds: Int32(nanos))
     }
 
+    /// Appends `value` as exactly `width` decimal digits (zero-padded; higher digits dropped).
     private static func append(_ value: Int64, width: Int, to out: inout [UInt8]) {
-        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+        let start = out.count
+        for _ in 0..<width { out.append(UInt8(ascii: "0")) }
         var v = value
-        var i = width - 1
-        while i >= 0 {
-            digits[i] = UInt8(ascii: "0") + UInt8(v % 10)
+        var i = start + width - 1
+        while i >= start {
+            out[i] = UInt8(ascii: "0") + UInt8(v % 10)
             v /= 10
             i -= 1
         }
-        out.append(contentsOf: digits)
     }
 
     static func daysIn(month: Int64, year: Int64) -> Int64 {

@@ -9,6 +9,12 @@ public struct JSONObject: Sendable, Equatable {
 
     public init() { members = [] }
 
+    /// An empty object with room for `capacity` members before it grows.
+    public init(reservingCapacity capacity: Int) {
+        members = []
+        members.reserveCapacity(capacity)
+    }
+
     /// Builds an object from members whose keys are already unique.
     public init(_ members: [Member]) { self.members = members }
 

@@ -98,7 +98,7 @@ public struct JSONParser {
     private mutating func parseObject() throws -> JSONValue {
         try enter()
         index += 1
-        var object = JSONObject()
+        var object = JSONObject(reservingCapacity: 8)
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1
@@ -141,6 +141,7 @@ public struct JSONParser {
         try enter()
         index += 1
         var array: [JSONValue] = []
+        array.reserveCapacity(4)
         skipWhitespace()
         if peek() == UInt8(ascii: "]") {
             index += 1
@@ -176,12 +177,14 @@ public struct JSONParser {
     private mutating func parseString() throws -> String {
         index += 1  // opening quote
         let start = index
-        // Fast path: no escapes.
+        // Fast path: no escapes; ASCII needs no UTF-8 validation.
+        var ascii = true
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                guard let string = String(validating: slice, as: UTF8.self) else {
+                let decoded = ascii ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self)
+                guard let string = decoded else {
                     index = start
                     throw error("Invalid UTF-8 in string")
                 }
@@ -190,6 +193,7 @@ public struct JSONParser {
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("Invalid control character in string") }
+            if byte >= 0x80 { ascii = false }
             index += 1
         }
         guard index < bytes.count else { throw error("Unterminated string starting at", at: start - 1) }
