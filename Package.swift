@@ -91,6 +91,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Fuzzed entry points, shared by the libFuzzer targets (fuzz/README.md) and the tests.
+        .target(name: "SwitchboardFuzzing", dependencies: ["SwitchboardCore", "SwitchboardMapping"], swiftSettings: swiftSettings),
+        .executableTarget(name: "FuzzJSONParser", dependencies: ["SwitchboardFuzzing"], swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]),
+        .executableTarget(name: "FuzzMapping", dependencies: ["SwitchboardFuzzing", "SwitchboardMapping"], swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]),
         // bench/mapping-bench.sh: parse, map and serialize cost per event.
         .executableTarget(
             name: "MappingBench",
@@ -100,7 +104,7 @@ let package = Package(
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchboardMappingTests",
-            dependencies: ["SwitchboardMapping"],
+            dependencies: ["SwitchboardMapping", "SwitchboardFuzzing"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

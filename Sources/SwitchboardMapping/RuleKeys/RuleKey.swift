@@ -79,3 +79,20 @@ public enum RuleKeys {
         return result == example.result ? nil : "expected \(example.result), got \(result)"
     }
 }
+
+extension RuleKeys {
+    /// Compiles `json` as a rule reading `event` and evaluates it: the value (nil for absent), or
+    /// the problems or the mapping error as text. Used by the rule-compiler fuzz target.
+    public static func check(_ json: JSONValue, event: JSONValue) -> (value: JSONValue?, problem: String?) {
+        var compiler = RuleCompiler(file: "fuzz", roots: ["event", "settings"])
+        guard let rule = compiler.compile(json, at: ""), compiler.problems.isEmpty else {
+            return (nil, compiler.problems.map(\.description).joined(separator: "; "))
+        }
+        let context = EvaluationContext(clock: FixedClock(MappingExample.defaultNow), [("event", event)])
+        do {
+            return (try rule.evaluate(in: context, field: "out"), nil)
+        } catch {
+            return (nil, error.description)
+        }
+    }
+}
