@@ -63,7 +63,9 @@ public struct DeliveryTarget: Sendable {
     /// The request for one canonical event.
     /// - Throws: ``MappingError`` when the event lacks what the vendor requires.
     public func request(for event: JSONValue, trace: ExplainTrace? = nil) throws(MappingError) -> OutboundRequest {
-        var context = EvaluationContext(clock: clock, [("event", event), ("settings", settings)])
+        // A batch endpoint gets a list; the dispatcher sends one event per request for now.
+        let root = endpoint.encode.batch ? ("events", JSONValue.array([event])) : ("event", event)
+        var context = EvaluationContext(clock: clock, [root, ("settings", settings)])
         context.trace = trace
         let body = try endpoint.encode.apply(context)
         return OutboundRequest(method: endpoint.method, url: url, headers: headers, body: JSONWriter.bytes(.object(body)), caFile: caFile)

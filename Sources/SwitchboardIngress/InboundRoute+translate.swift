@@ -2,12 +2,20 @@ import SwitchboardCore
 import SwitchboardDelivery
 import SwitchboardMapping
 
-/// What one inbound request becomes: its canonical event and a request per target (primary
-/// first).
+/// What one inbound request becomes: one canonical event (several when the decode mapping
+/// explodes a batch), each with a request per target (primary first).
 public struct Translation: Sendable {
-    public let event: JSONObject
-    public let requests: [OutboundRequest]
-    /// With `explain`: how the decode mapping, then each target's encode mapping, made each field.
+    public struct Event: Sendable {
+        public let event: JSONObject
+        public let requests: [OutboundRequest]
+    }
+
+    public let events: [Event]
+    /// The first (usually only) event and its requests.
+    public var event: JSONObject { events[0].event }
+    public var requests: [OutboundRequest] { events[0].requests }
+    /// With `explain`: how the decode mapping, then each target's encode mapping, made each field
+    /// (of the first event).
     public let traces: [ExplainTrace]
 }
 
@@ -62,23 +70,28 @@ extension InboundRoute {
             context.trace = ExplainTrace()
             traces.append(context.trace!)
         }
-        let event: JSONObject
+        let decoded: [JSONObject]
         do {
-            event = try endpoint.decode.apply(context)
+            decoded = try endpoint.decode.applyAll(context)
         } catch {
             throw IngressError(field: error)
         }
-        var requests: [OutboundRequest] = []
-        for target in targets {
-            do {
-                let trace = explain ? ExplainTrace() : nil
-                requests.append(try target.request(for: .object(event), trace: trace))
-                if let trace { traces.append(trace) }
-            } catch {
-                let problem = "\(error.message) (for \(target.provider.name))"
-                throw IngressError(.invalidField, "\(error.field) \(problem)", field: error.field, problem: problem)
+        var events: [Translation.Event] = []
+        events.reserveCapacity(decoded.count)
+        for (i, event) in decoded.enumerated() {
+            var requests: [OutboundRequest] = []
+            for target in targets {
+                do {
+                    let trace = explain && i == 0 ? ExplainTrace() : nil
+                    requests.append(try target.request(for: .object(event), trace: trace))
+                    if let trace { traces.append(trace) }
+                } catch {
+                    let problem = "\(error.message) (for \(target.provider.name))"
+                    throw IngressError(.invalidField, "\(error.field) \(problem)", field: error.field, problem: problem)
+                }
             }
+            events.append(Translation.Event(event: event, requests: requests))
         }
-        return Translation(event: event, requests: requests, traces: traces)
+        return Translation(events: events, traces: traces)
     }
 }

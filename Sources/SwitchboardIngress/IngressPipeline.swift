@@ -59,29 +59,38 @@ public struct IngressPipeline: Sendable {
     {
         try route.authenticate(request)
         let translation = try route.translate(request, parameters: parameters, clock: mappingClock)
-        let event = translation.event
-        let requests = translation.requests
         let now = clock.now()
         let leaseMs = attemptLease.components.seconds * 1000 + attemptLease.components.attoseconds / 1_000_000_000_000_000
-        let newEvent = NewEvent(
-            route: route.name, source: route.provider.id, name: event["event"]?.stringValue,
-            userId: event["userId"]?.stringValue, receivedAt: now, canonical: JSONWriter.bytes(.object(event)),
-            targets: route.targets.map(\.name), firstAttemptDue: Instant(milliseconds: now.milliseconds + leaseMs))
-        let appended: AppendedEvent
+        let newEvents = translation.events.map { translated in
+            NewEvent(
+                route: route.name, source: route.provider.id, name: translated.event["event"]?.stringValue,
+                userId: translated.event["userId"]?.stringValue, receivedAt: now,
+                canonical: JSONWriter.bytes(.object(translated.event)), targets: route.targets.map(\.name),
+                firstAttemptDue: Instant(milliseconds: now.milliseconds + leaseMs))
+        }
+        let appendedEvents: [AppendedEvent]
         do {
-            guard let first = try await journal.append([newEvent]).first else { throw JournalError(operation: "append", reason: "no result") }
-            appended = first
+            appendedEvents = try await journal.append(newEvents)
         } catch {
             logger.error("could not journal an event", metadata: ["sb.route": "\(route.name)", "sb.error": "\(error)"])
             throw IngressError(.unavailable, "The event could not be stored; try again later.")
         }
-        for (i, shadow) in route.shadows.enumerated() {
-            dispatcher.attempt(deliveryId: appended.deliveryIds[i + 1], target: shadow, request: requests[i + 1], previousAttempts: 0)
+        for (appended, translated) in zip(appendedEvents, translation.events) {
+            for (i, shadow) in route.shadows.enumerated() {
+                dispatcher.attempt(deliveryId: appended.deliveryIds[i + 1], target: shadow, request: translated.requests[i + 1],
+                                   previousAttempts: 0)
+            }
         }
+        let appended = appendedEvents[0]
+        let requests = translation.requests
         let primaryId = appended.deliveryIds[0]
-        guard route.mode == .forward else {
-            dispatcher.attempt(deliveryId: primaryId, target: route.primary, request: requests[0], previousAttempts: 0)
-            return route.endpoint.successAnswer(eventId: appended.eventId, created: appended.firstOfName, delivered: false)
+        // Several events from one request (a batch) are answered once journaled, like queue mode.
+        guard route.mode == .forward, appendedEvents.count == 1 else {
+            for (appended, translated) in zip(appendedEvents, translation.events) {
+                dispatcher.attempt(deliveryId: appended.deliveryIds[0], target: route.primary, request: translated.requests[0],
+                                   previousAttempts: 0)
+            }
+            return route.endpoint.successAnswer(for: appendedEvents, delivered: false)
         }
         let wait = ForwardWait()
         let outcome = await wait.wait(deadline: route.deadline) {
@@ -93,7 +102,7 @@ public struct IngressPipeline: Sendable {
         case .answered(let attempt):
             switch attempt.verdict {
             case .delivered:
-                return route.endpoint.successAnswer(eventId: appended.eventId, created: appended.firstOfName, delivered: true)
+                return route.endpoint.successAnswer(for: appendedEvents, delivered: true)
             case .deadLetter(let reason):
                 throw IngressError(.rejected, "Rejected by \(route.primary.provider.name): \(reason)")
             case .retry:
@@ -102,6 +111,6 @@ public struct IngressPipeline: Sendable {
         case .deadlinePassed:
             break
         }
-        return route.endpoint.successAnswer(eventId: appended.eventId, created: appended.firstOfName, delivered: false)
+        return route.endpoint.successAnswer(for: appendedEvents, delivered: false)
     }
 }

@@ -1,4 +1,5 @@
 import SwitchboardCore
+import SwitchboardJournal
 import SwitchboardMapping
 
 /// The one place where errors are rendered, always in the inbound vendor's own format.
@@ -38,11 +39,14 @@ extension Provider {
 }
 
 extension InboundEndpoint {
-    /// Renders the success answer for a journaled event.
-    func successAnswer(eventId: Int64, created: Bool, delivered: Bool) -> InboundAnswer {
+    /// Renders the success answer for the events one request was journaled as (the first one's
+    /// id and `created`, and all ids).
+    func successAnswer(for events: [AppendedEvent], delivered: Bool) -> InboundAnswer {
+        let first = events[0]
         let context = EvaluationContext([("answer", [
-            "id": .integer(eventId), "eventId": .string(String(eventId)), "created": .bool(created),
-            "status": .string(delivered ? "delivered" : "queued"),
+            "id": .integer(first.eventId), "eventId": .string(String(first.eventId)), "created": .bool(first.firstOfName),
+            "status": .string(delivered ? "delivered" : "queued"), "count": .integer(Int64(events.count)),
+            "ids": .array(events.map { .integer($0.eventId) }),
         ])])
         let body = (try? answer.body.evaluate(in: context, field: "")) ?? .null
         return InboundAnswer(status: answer.status, body: JSONWriter.bytes(body))

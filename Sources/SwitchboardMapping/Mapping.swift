@@ -5,14 +5,6 @@ import SwitchboardCore
 public struct Mapping: Sendable {
     public enum Kind: String, Sendable, CaseIterable {
         case decode, encode
-
-        /// The roots a path in this kind of mapping may start with.
-        public var roots: [String] {
-            switch self {
-            case .decode: ["body", "path", "query"]
-            case .encode: ["event", "settings"]
-            }
-        }
     }
 
     public let file: String
@@ -21,6 +13,46 @@ public struct Mapping: Sendable {
     public let endpoint: String
     public let fields: [(key: String, rule: Rule)]
     public let examples: [MappingExample]
+    /// Decode only: the path of an array in the request; the fields are evaluated once per
+    /// element (readable as `item`, its position as `index`), one canonical event each.
+    public let explode: Path?
+    /// Encode only: the mapping reads `events`, a list of canonical events, and builds one
+    /// request for all of them.
+    public let batch: Bool
+
+    /// The roots this mapping's paths may start with.
+    static func roots(kind: Kind, explode: Bool, batch: Bool) -> [String] {
+        switch kind {
+        case .decode: ["body", "path", "query"] + (explode ? ["item", "index"] : [])
+        case .encode: (batch ? ["events"] : ["event"]) + ["settings"]
+        }
+    }
+
+    /// Every output object: one, or with `explode`, one per element of the exploded array.
+    /// - Throws: ``MappingError`` for the first field that cannot be produced, naming the element.
+    public func applyAll(_ context: EvaluationContext) throws(MappingError) -> [JSONObject] {
+        guard let explode else { return [try apply(context)] }
+        guard let value = explode.resolve(in: context) else {
+            throw MappingError(field: explode.fieldName, message: "is required")
+        }
+        guard case .array(let items) = value else {
+            throw MappingError(field: explode.fieldName, message: "must be an array, not \(value.typeName)")
+        }
+        guard !items.isEmpty else { throw MappingError(field: explode.fieldName, message: "must hold at least one event") }
+        var inner = context
+        var outputs: [JSONObject] = []
+        outputs.reserveCapacity(items.count)
+        for (i, item) in items.enumerated() {
+            inner.set("item", item)
+            inner.set("index", .integer(Int64(i)))
+            do {
+                outputs.append(try apply(inner))
+            } catch {
+                throw MappingError(field: "\(explode.fieldName)[\(i)].\(error.field)", message: error.message)
+            }
+        }
+        return outputs
+    }
 
     /// Builds the output object.
     /// - Throws: ``MappingError`` for the first field that cannot be produced.
@@ -36,7 +68,7 @@ public struct Mapping: Sendable {
 }
 
 extension Mapping {
-    static let keys = ["kind", "provider", "endpoint", "fields", "examples"]
+    static let keys = ["kind", "provider", "endpoint", "explode", "batch", "fields", "examples"]
 
     /// Compiles a mapping file's JSON, adding every problem found to `problems`.
     static func compile(_ json: JSONValue, file: String, problems: inout [ConfigProblem]) -> Mapping? {
@@ -53,10 +85,22 @@ extension Mapping {
             problems.append(ConfigProblem(file: file, pointer: "", message: "missing key 'fields'"))
             return nil
         }
-        var compiler = RuleCompiler(file: file, roots: kind.roots)
+        var explode: Path?
+        if let e = reader.object["explode"] {
+            if kind != .decode { problems.append(reader.problem(at: "explode", "only a decode mapping can explode a request into events")) }
+            var pathCompiler = RuleCompiler(file: file, roots: ["body"])
+            explode = pathCompiler.path(e, at: reader.at("explode"))
+            problems += pathCompiler.problems
+        }
+        let batch = reader.bool("batch", problems: &problems) ?? false
+        if batch && kind != .encode { problems.append(reader.problem(at: "batch", "only an encode mapping can batch events")) }
+        let roots = roots(kind: kind, explode: explode != nil, batch: batch)
+        var compiler = RuleCompiler(file: file, roots: roots)
         let fields = compiler.compileFields(fieldsJSON, at: "/fields")
         problems += compiler.problems
-        let examples = r.object["examples"].map { MappingExample.compile($0, file: file, roots: kind.roots, problems: &problems) } ?? []
-        return Mapping(file: file, kind: kind, provider: provider, endpoint: endpoint, fields: fields, examples: examples)
+        let exampleRoots = roots.filter { $0 != "item" && $0 != "index" }
+        let examples = r.object["examples"].map { MappingExample.compile($0, file: file, roots: exampleRoots, problems: &problems) } ?? []
+        return Mapping(file: file, kind: kind, provider: provider, endpoint: endpoint, fields: fields, examples: examples,
+                       explode: explode, batch: batch)
     }
 }

@@ -20,7 +20,7 @@ enum MappingChecker {
     }
 
     static func checkEncode(_ mapping: Mapping, against request: RequestSchema?, vendor: String, problems: inout [ConfigProblem]) {
-        for (key, rule) in mapping.fields {
+        for (key, rule) in mapping.fields where !mapping.batch {
             for path in rule.paths where path.root == "event" {
                 guard case .key(let field)? = path.segments.first else { continue }
                 if CanonicalEvent.type(of: field) == nil {

@@ -1,7 +1,7 @@
 import SwitchboardCore
 
-/// An example written inside a mapping file: an input and either the exact expected output or the
-/// expected error. `switchboard test` and `swift test` run every one.
+/// An example written inside a mapping file: an input and either the exact expected output (a
+/// list of events for a mapping that explodes) or the expected error. `switchboard test` and `swift test` run every one.
 ///
 /// ```json
 /// "examples": [
@@ -36,7 +36,8 @@ public struct MappingExample: Sendable {
     public func failure(in mapping: Mapping) -> String? {
         let context = EvaluationContext(clock: FixedClock(now), input.members.map { ($0.key, $0.value) })
         do {
-            let produced = JSONValue.object(try mapping.apply(context))
+            let outputs = try mapping.applyAll(context)
+            let produced = mapping.explode == nil ? JSONValue.object(outputs[0]) : .array(outputs.map(JSONValue.object))
             if let error { return "expected the error \"\(error)\", got \(JSONWriter.string(produced))" }
             if let output, produced != output {
                 return "expected \(JSONWriter.string(output)), got \(JSONWriter.string(produced))"

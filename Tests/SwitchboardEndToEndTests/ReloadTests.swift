@@ -52,3 +52,37 @@ import Testing
         }
     }
 }
+
+@Suite(.serialized) struct ExplodeTests {
+    @Test func aBatchRequestIsJournaledAndDeliveredAsOneEventPerElement() async throws {
+        try await withHarness(copyMappings: true) { harness in
+            let decode = "\(harness.mappings)/usercom/decode.track.json"
+            let batchMapping = """
+                {"kind": "decode", "provider": "usercom", "endpoint": "track", "explode": "body.events", "fields": {
+                  "type": {"const": "track"},
+                  "userId": {"from": "path.user_id", "required": true},
+                  "event": {"from": "item.name", "type": "string", "required": true},
+                  "timestamp": {"from": "item.timestamp", "time": {"from": "unix_seconds", "to": "rfc3339"}, "required": true},
+                  "properties": {"from": "item.data", "default": {"const": {}}}
+                }}
+                """
+            try batchMapping.write(toFile: decode, atomically: true, encoding: .utf8)
+            #expect(harness.gateway.reloader.reload(), "\(harness.gateway.reloader.lastStatus.problems)")
+            let body = #"{"events": [{"name": "a", "timestamp": 1}, {"name": "b", "timestamp": 2, "data": {"k": [] }}, {"name": "a", "timestamp": 3}]}"#
+            let answer = try await harness.send(path: eventPath, body: body)
+            #expect(answer.status == 200)
+            #expect(answer.body == #"{"id":1,"created":true}"#)
+            let delivered = try await harness.eventually { harness.flameup.accepted.count == 3 }
+            #expect(delivered)
+            #expect(Set(harness.flameup.accepted.map(\.bodyText)) == [
+                #"{"userId":"u1","event":"a","properties":{},"timestamp":"1970-01-01T00:00:01Z"}"#,
+                #"{"userId":"u1","event":"b","properties":{"k":[]},"timestamp":"1970-01-01T00:00:02Z"}"#,
+                #"{"userId":"u1","event":"a","properties":{},"timestamp":"1970-01-01T00:00:03Z"}"#,
+            ])
+            let bad = try await harness.send(path: eventPath, body: #"{"events": [{"name": "a", "timestamp": 1}, {"timestamp": 2}]}"#)
+            #expect(bad.status == 400)
+            #expect(bad.body == #"{"events[1].name":["This field is required."]}"#)
+            #expect(harness.flameup.requests.count == 3, "nothing of a rejected batch is forwarded")
+        }
+    }
+}
