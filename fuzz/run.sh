@@ -14,6 +14,6 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp fuzz/corpus/* "$work/"
 mkdir -p "fuzz/findings/$target"
-SWITCHBOARD_MAPPINGS="$root/mappings" ".build-fuzz/release/$target" "$work" \
+ASAN_OPTIONS=detect_leaks=0 SWITCHBOARD_MAPPINGS="$root/mappings" ".build-fuzz/release/$target" "$work" \
   -runs="$runs" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -detect_leaks=0 \
   -artifact_prefix="fuzz/findings/$target/"
