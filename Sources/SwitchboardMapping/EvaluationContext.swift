@@ -6,6 +6,8 @@ public struct EvaluationContext: Sendable {
     private var roots: [(name: String, value: JSONValue)]
     /// Where `now` comes from.
     public var clock: any SwitchboardClock
+    /// Where `uuid` comes from.
+    public var identifiers: any IdentifierGenerator = RandomIdentifiers()
     /// When set, every rule notes how it made its value (for `explain`).
     public var trace: ExplainTrace?
 

@@ -21,7 +21,8 @@ public struct MappingExample: Sendable {
         self.now = now
     }
 
-    /// The time `now` reads in every example unless one gives its own `now`.
+    /// The time `now` reads in every example unless one gives its own `now`; `uuid` gives
+    /// `00000000-0000-4000-8000-000000000001`, then `…002`, in each example.
     public static let defaultNow = Instant(seconds: 1_735_120_800)  // 2024-12-25T10:00:00Z
 
     public let name: String
@@ -34,7 +35,8 @@ public struct MappingExample: Sendable {
 
     /// Runs the example against `mapping`; nil when it passes, else what differed.
     public func failure(in mapping: Mapping) -> String? {
-        let context = EvaluationContext(clock: FixedClock(now), input.members.map { ($0.key, $0.value) })
+        var context = EvaluationContext(clock: FixedClock(now), input.members.map { ($0.key, $0.value) })
+        context.identifiers = SequentialIdentifiers()
         do {
             let outputs = try mapping.applyAll(context)
             let produced = mapping.explode == nil ? JSONValue.object(outputs[0]) : .array(outputs.map(JSONValue.object))

@@ -9,7 +9,7 @@ extension Rule {
         guard when == nil, valueMap?.unknown != .absent else { return false }
         switch source {
         case .constant(let value): return !(value.isNull && null == .absent)
-        case .now, .fields, .list, .merge: return true
+        case .now, .uuid, .fields, .list, .merge: return true
         case .paths, .template, .entry, .rest, .each: return false
         }
     }
@@ -23,7 +23,7 @@ extension Rule {
         if valueMap != nil { return nil }
         switch source {
         case .constant(let value): return value.isNull ? nil : value.typeName
-        case .now, .template: return "string"
+        case .now, .uuid, .template: return "string"
         case .fields, .merge, .rest, .entry: return "object"
         case .list, .each: return "array"
         case .paths: return nil
@@ -41,7 +41,7 @@ extension Rule {
         case .fields(let members): out += members.flatMap(\.rule.paths)
         case .list(let rules), .merge(let rules): out += rules.flatMap(\.paths)
         case .entry(let k, let v): out += k.paths + v.paths
-        case .constant, .now: break
+        case .constant, .now, .uuid: break
         }
         if let fallback = self.default { out += fallback.paths }
         return out

@@ -122,6 +122,9 @@ extension Rule {
         case .now:
             trace?.add(field, "the clock's current time")
             return (.string(context.clock.now().rfc3339(precision: .auto)), nil)
+        case .uuid:
+            trace?.add(field, "a new identifier")
+            return (.string(context.identifiers.next()), nil)
         case .fields(let members):
             var object = JSONObject()
             for member in members {

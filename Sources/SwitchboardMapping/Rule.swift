@@ -16,6 +16,8 @@ public struct Rule: Sendable {
         case template(Template)
         /// The current time from the context's clock, as RFC 3339 text.
         case now
+        /// A new identifier from the context's generator.
+        case uuid
         /// An object built member by member, in this order.
         case fields([(key: String, rule: Rule)])
         /// An array built element by element.

@@ -50,7 +50,7 @@ public struct RuleKeyExample: Sendable {
 /// Every rule key, in the order the reference lists them.
 public enum RuleKeys {
     public static let all: [RuleKey] = [
-        FromKey.key, ConstKey.key, TemplateKey.key, NowKey.key, FieldsKey.key, ListKey.key, EntryKey.key,
+        FromKey.key, ConstKey.key, TemplateKey.key, NowKey.key, UUIDKey.key, FieldsKey.key, ListKey.key, EntryKey.key,
         RestKey.key, MergeKey.key, EachKey.key,
         WhenKey.key, NullKey.key, ConvertKey.key, MapKey.key, TypeKey.key, NonEmptyKey.key, MaxLengthKey.key,
         TimeKey.key, DropNullsKey.key, DefaultKey.key, RequiredKey.key,
@@ -69,7 +69,8 @@ public enum RuleKeys {
         guard let rule = compiler.compile(ruleJSON, at: ""), compiler.problems.isEmpty else {
             return "does not compile: \(compiler.problems.map(\.description).joined(separator: "; "))"
         }
-        let context = EvaluationContext(clock: FixedClock(MappingExample.defaultNow), [("event", event)])
+        var context = EvaluationContext(clock: FixedClock(MappingExample.defaultNow), [("event", event)])
+        context.identifiers = SequentialIdentifiers()
         let result: String
         do {
             result = try rule.evaluate(in: context, field: "out").map(JSONWriter.string) ?? "absent"
