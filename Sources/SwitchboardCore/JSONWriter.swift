@@ -7,8 +7,9 @@ public enum JSONWriter {
         case .null: appendLiteral("null", to: &output)
         case .bool(let b): appendLiteral(b ? "true" : "false", to: &output)
         case .number(let n):
-            var literal = n.literal
-            literal.withUTF8 { output.append(contentsOf: $0) }
+            if n.literal.utf8.withContiguousStorageIfAvailable({ output.append(contentsOf: $0) }) == nil {
+                output.append(contentsOf: n.literal.utf8)
+            }
         case .string(let s): writeString(s, into: &output)
         case .array(let items):
             output.append(UInt8(ascii: "["))
@@ -51,8 +52,15 @@ public enum JSONWriter {
     /// Writes a JSON string: runs of bytes that need no escape are copied in one go.
     static func writeString(_ string: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        var copy = string
-        copy.withUTF8 { bytes in
+        if string.utf8.withContiguousStorageIfAvailable({ writeEscaped($0, into: &output) }) == nil {
+            var copy = string
+            copy.withUTF8 { writeEscaped($0, into: &output) }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+
+    private static func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        do {
             var runStart = 0
             for i in 0..<bytes.count {
                 let byte = bytes[i]
@@ -78,7 +86,6 @@ public enum JSONWriter {
             }
             if runStart < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
         }
-        output.append(UInt8(ascii: "\""))
     }
 }
 

@@ -14,17 +14,18 @@ public struct GatewayResponder: HTTPResponder {
 
     public func respond(to request: Request, context: Context) async throws -> Response {
         let limit = pipeline.maxBodyBytes
-        let body: ByteBuffer
+        var body = ByteBuffer()
+        var tooLarge = false
         do {
-            body = try await request.body.collect(upTo: limit + 1)
+            body = try await request.body.collect(upTo: limit)
         } catch {
-            body = ByteBuffer()
+            tooLarge = true
         }
         let headers = request.headers
         let inbound = InboundRequest(
             method: request.method.rawValue, path: Substring(request.uri.path), query: request.uri.query.map { Substring($0) },
             header: { name in HTTPField.Name(name).flatMap { headers[$0] } },
-            body: Array(buffer: body))
+            body: Array(buffer: body), bodyTooLarge: tooLarge)
         let answer = await pipeline.handle(inbound)
         return Response(
             status: HTTPResponse.Status(code: answer.status),

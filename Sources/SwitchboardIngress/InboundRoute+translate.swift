@@ -49,7 +49,7 @@ extension InboundRoute {
         _ request: InboundRequest, parameters: [(String, String)], clock: any SwitchboardClock, explain: Bool = false
     ) throws(IngressError) -> Translation
     {
-        guard request.body.count <= endpoint.maxBodyBytes else {
+        guard request.body.count <= endpoint.maxBodyBytes, !request.bodyTooLarge else {
             throw IngressError(.tooLarge, "Request body larger than \(endpoint.maxBodyBytes) bytes.")
         }
         let body: JSONValue

@@ -47,13 +47,17 @@ public struct InboundRequest: Sendable {
     public var query: Substring?
     public var header: @Sendable (String) -> String?
     public var body: [UInt8]
+    /// The body was larger than the server reads; `body` is then empty.
+    public var bodyTooLarge: Bool
 
-    public init(method: String, path: Substring, query: Substring?, header: @escaping @Sendable (String) -> String?, body: [UInt8]) {
+    public init(method: String, path: Substring, query: Substring?, header: @escaping @Sendable (String) -> String?,
+                body: [UInt8], bodyTooLarge: Bool = false) {
         self.method = method
         self.path = path
         self.query = query
         self.header = header
         self.body = body
+        self.bodyTooLarge = bodyTooLarge
     }
 }
 

@@ -57,7 +57,7 @@ public struct Mapping: Sendable {
     /// Builds the output object.
     /// - Throws: ``MappingError`` for the first field that cannot be produced.
     public func apply(_ context: EvaluationContext) throws(MappingError) -> JSONObject {
-        var output = JSONObject()
+        var output = JSONObject(reservingCapacity: fields.count)
         for member in fields {
             if let value = try member.rule.evaluate(in: context, field: member.key) {
                 output.append(member.key, value)

@@ -126,7 +126,7 @@ extension Rule {
             trace?.add(field, "a new identifier")
             return (.string(context.identifiers.next()), nil)
         case .fields(let members):
-            var object = JSONObject()
+            var object = JSONObject(reservingCapacity: members.count)
             for member in members {
                 let childField = field.isEmpty ? member.key : "\(field).\(member.key)"
                 if let value = try member.rule.evaluate(in: context, field: childField) {

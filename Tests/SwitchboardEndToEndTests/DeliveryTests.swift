@@ -148,3 +148,16 @@ let eventPath = "/api/public/users-by-id/u1/events/"
         }
     }
 }
+
+@Suite(.serialized) struct LimitTests {
+    @Test func aBodyOverTheLimitGets413AndNothingIsForwarded() async throws {
+        try await withHarness { harness in
+            let big = #"{"name": "x", "data": {"blob": ""# + String(repeating: "a", count: 1_100_000) + #""}}"#
+            let answer = try await harness.send(path: eventPath, body: big)
+            #expect(answer.status == 413)
+            #expect(answer.body == #"{"detail":"Request body larger than 1048576 bytes."}"#)
+            #expect(harness.flameup.requests.isEmpty)
+            #expect(try harness.deliveries().isEmpty)
+        }
+    }
+}
