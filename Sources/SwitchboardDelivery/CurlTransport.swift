@@ -12,9 +12,14 @@ public final class CurlTransport: @unchecked Sendable {
     /// One request in flight: the context libcurl hands back to our callbacks.
     final class Transfer {
         let completion: Completion
+        /// Which idle pool the handle goes back to.
+        let caKey: String
         var headers: UnsafeMutablePointer<curl_slist>?
         var response: [UInt8] = []
-        init(completion: @escaping Completion) { self.completion = completion }
+        init(completion: @escaping Completion, caKey: String) {
+            self.completion = completion
+            self.caKey = caKey
+        }
     }
 
     private let options: TransportOptions
@@ -22,7 +27,11 @@ public final class CurlTransport: @unchecked Sendable {
     private let lock = NSLock()
     private var submitted: [(OutboundRequest, Completion)] = []
     private var running = true
-    private var idleHandles: [UnsafeMutableRawPointer] = []
+    /// The thread is (about to be) blocked in `curl_multi_poll`, so a new request must wake it.
+    private var sleeping = false
+    /// Finished handles kept for reuse, by CA file: reusing a handle without `curl_easy_reset`
+    /// keeps its buffers (reset frees and reallocates them for every request).
+    private var idleHandles: [String: [UnsafeMutableRawPointer]] = [:]
     private var active = 0
     private let finished = DispatchSemaphore(value: 0)
 
@@ -54,8 +63,10 @@ public final class CurlTransport: @unchecked Sendable {
             return
         }
         submitted.append((request, completion))
+        let wake = sleeping
+        sleeping = false
         lock.unlock()
-        curl_multi_wakeup(multi)
+        if wake { curl_multi_wakeup(multi) }
     }
 
     /// Sends `request` and waits for its result.
@@ -91,17 +102,23 @@ public final class CurlTransport: @unchecked Sendable {
             if !keepGoing && batch.isEmpty && active == 0 { break }
             curl_multi_perform(multi, &stillRunning)
             collectFinished()
-            curl_multi_poll(multi, nil, 0, 1000, nil)
+            lock.lock()
+            let idle = submitted.isEmpty && running
+            sleeping = idle
+            lock.unlock()
+            curl_multi_poll(multi, nil, 0, idle ? 1000 : 0, nil)
+            lock.withLock { sleeping = false }
         }
-        for handle in idleHandles { curl_easy_cleanup(handle) }
+        for handle in idleHandles.values.joined() { curl_easy_cleanup(handle) }
         idleHandles.removeAll()
         curl_multi_cleanup(multi)
         finished.signal()
     }
 
     private func start(_ request: OutboundRequest, _ completion: @escaping Completion) {
-        let handle = idleHandles.popLast() ?? curl_easy_init()!
-        let transfer = Transfer(completion: completion)
+        let caKey = request.caFile ?? options.caFile ?? ""
+        let handle = idleHandles[caKey, default: []].popLast() ?? curl_easy_init()!
+        let transfer = Transfer(completion: completion, caKey: caKey)
         let context = Unmanaged.passRetained(transfer).toOpaque()
         configure(handle, request, transfer, context)
         active += 1
@@ -138,7 +155,9 @@ public final class CurlTransport: @unchecked Sendable {
         for line in request.headers + ["Expect:"] { headers = curl_slist_append(headers, line) }
         transfer.headers = headers
         sb_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headers)
-        if request.method == "POST" || !request.body.isEmpty {
+        if request.method == "GET" && request.body.isEmpty {
+            sb_easy_setopt_long(handle, CURLOPT_HTTPGET, 1)
+        } else {
             sb_easy_setopt_long(handle, CURLOPT_POST, 1)
             sb_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count))
             request.body.withUnsafeBytes { bytes in
@@ -148,6 +167,8 @@ public final class CurlTransport: @unchecked Sendable {
         }
         if request.method != "POST" && request.method != "GET" {
             sb_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+        } else {
+            sb_easy_setopt_pointer(handle, CURLOPT_CUSTOMREQUEST, nil)
         }
     }
 
@@ -167,9 +188,9 @@ public final class CurlTransport: @unchecked Sendable {
         let transfer = Unmanaged<Transfer>.fromOpaque(pointer!).takeRetainedValue()
         var status = 0
         sb_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        sb_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, nil)
         curl_slist_free_all(transfer.headers)
-        curl_easy_reset(handle)
-        idleHandles.append(handle)
+        idleHandles[transfer.caKey, default: []].append(handle)
         active -= 1
         transfer.completion(TransportResult(
             status: code == CURLE_OK && status > 0 ? status : nil, body: transfer.response,

@@ -12,6 +12,7 @@ final class ForwardWait: @unchecked Sendable {
     private var continuation: CheckedContinuation<Outcome, Never>?
     private var early: Outcome?
 
+    /// Resumes the waiter with the first outcome; later ones are ignored.
     func resume(_ outcome: Outcome) {
         lock.lock()
         if let continuation {
@@ -24,13 +25,9 @@ final class ForwardWait: @unchecked Sendable {
         }
     }
 
-    /// Starts the attempt through `start` and waits up to `deadline` for it to answer.
-    func wait(deadline: Duration, start: () -> Void) async -> Outcome {
-        let timer = Task {
-            try? await Task.sleep(for: deadline)
-            if !Task.isCancelled { self.resume(.deadlinePassed) }
-        }
-        defer { timer.cancel() }
+    /// Starts the attempt through `start` and waits up to `deadline` (kept by `timer`) for it to answer.
+    func wait(deadline: Duration, timer: DeadlineTimer, start: () -> Void) async -> Outcome {
+        timer.schedule(after: deadline) { self.resume(.deadlinePassed) }
         return await withCheckedContinuation { continuation in
             lock.lock()
             if let early {

@@ -16,6 +16,7 @@ public struct IngressPipeline: Sendable {
     /// How long an attempt may take before the retry worker may take the delivery over.
     let attemptLease: Duration
     let logger: Logger
+    let deadlines = DeadlineTimer()
 
     public init(routes: Snapshot<[InboundRoute]>, journal: any Journal, dispatcher: Dispatcher, clock: any SwitchboardClock,
                 mappingClock: any SwitchboardClock, attemptLease: Duration, logger: Logger) {
@@ -93,7 +94,7 @@ public struct IngressPipeline: Sendable {
             return route.endpoint.successAnswer(for: appendedEvents, delivered: false)
         }
         let wait = ForwardWait()
-        let outcome = await wait.wait(deadline: route.deadline) {
+        let outcome = await wait.wait(deadline: route.deadline, timer: deadlines) {
             dispatcher.attempt(deliveryId: primaryId, target: route.primary, request: requests[0], previousAttempts: 0) {
                 wait.resume(.answered($0))
             }

@@ -8,6 +8,8 @@ public protocol Journal: Sendable {
     func append(_ events: [NewEvent]) async throws -> [AppendedEvent]
     /// Records attempt outcomes; returns once they are committed.
     func record(_ outcomes: [DeliveryOutcome]) async throws
+    /// Records outcomes without waiting; `completion` runs once they are committed or failed.
+    func record(_ outcomes: [DeliveryOutcome], completion: @escaping @Sendable (Result<Void, any Error>) -> Void)
     /// Pending deliveries due at `now`, oldest first, skipping `excluding`.
     func dueDeliveries(now: Instant, limit: Int, excluding: Set<Int64>) throws -> [DueDelivery]
     /// Deliveries in the given states, newest first.

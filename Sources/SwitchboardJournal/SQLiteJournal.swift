@@ -72,6 +72,12 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         }
     }
 
+    public func record(_ outcomes: [DeliveryOutcome], completion: @escaping @Sendable (Result<Void, any Error>) -> Void) {
+        committer.submit(.record(outcomes)) { result in
+            completion(result.mapError { JournalError(operation: "record", reason: Self.reason($0)) })
+        }
+    }
+
     public func dueDeliveries(now: Instant, limit: Int, excluding: Set<Int64>) throws -> [DueDelivery] {
         do {
             return try pool.read { db in
