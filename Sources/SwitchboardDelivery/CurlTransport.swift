@@ -1,8 +1,9 @@
 import CCurl
 import Foundation
 
-/// Sends requests through one libcurl multi handle, driven by a thread of its own. Connections
-/// (and their TLS sessions) are kept and reused across requests to the same host.
+/// Sends requests through one libcurl multi handle, driven by a thread of its own with
+/// `curl_multi_socket_action` and epoll (``CurlSocketLoop``). Connections (and their TLS sessions)
+/// are kept and reused across requests to the same host.
 ///
 /// `send` may be called from any thread; completions run on the transport's thread and must
 /// return quickly.
@@ -24,10 +25,11 @@ public final class CurlTransport: @unchecked Sendable {
 
     private let options: TransportOptions
     private let multi: UnsafeMutableRawPointer
+    private let loop: CurlSocketLoop
     private let lock = NSLock()
     private var submitted: [(OutboundRequest, Completion)] = []
     private var running = true
-    /// The thread is (about to be) blocked in `curl_multi_poll`, so a new request must wake it.
+    /// The thread is (about to be) blocked waiting for sockets, so a new request must wake it.
     private var sleeping = false
     /// Finished handles kept for reuse, by CA file: reusing a handle without `curl_easy_reset`
     /// keeps its buffers (reset frees and reallocates them for every request).
@@ -49,6 +51,7 @@ public final class CurlTransport: @unchecked Sendable {
         multi = curl_multi_init()!
         sb_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, options.maxConnectionsPerHost)
         sb_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, options.maxConnectionsPerHost * 2)
+        loop = CurlSocketLoop(multi: multi)
         let thread = Thread { [self] in self.run() }
         thread.name = "switchboard.curl"
         thread.start()
@@ -66,7 +69,7 @@ public final class CurlTransport: @unchecked Sendable {
         let wake = sleeping
         sleeping = false
         lock.unlock()
-        if wake { curl_multi_wakeup(multi) }
+        if wake { loop.wake() }
     }
 
     /// Sends `request` and waits for its result.
@@ -84,14 +87,13 @@ public final class CurlTransport: @unchecked Sendable {
         running = false
         lock.unlock()
         guard wasRunning else { return }
-        curl_multi_wakeup(multi)
+        loop.wake()
         finished.wait()
     }
 
     // MARK: - The transport thread
 
     private func run() {
-        var stillRunning: Int32 = 0
         while true {
             lock.lock()
             let batch = submitted
@@ -100,14 +102,13 @@ public final class CurlTransport: @unchecked Sendable {
             lock.unlock()
             for (request, completion) in batch { start(request, completion) }
             if !keepGoing && batch.isEmpty && active == 0 { break }
-            curl_multi_perform(multi, &stillRunning)
-            collectFinished()
             lock.lock()
             let idle = submitted.isEmpty && running
             sleeping = idle
             lock.unlock()
-            curl_multi_poll(multi, nil, 0, idle ? 1000 : 0, nil)
+            loop.runOnce(maxWaitMilliseconds: idle ? 1000 : 0)
             lock.withLock { sleeping = false }
+            collectFinished()
         }
         for handle in idleHandles.values.joined() { curl_easy_cleanup(handle) }
         idleHandles.removeAll()
