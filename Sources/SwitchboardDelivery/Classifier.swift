@@ -12,8 +12,8 @@ public enum Verdict: Sendable, Equatable {
 /// | result | verdict |
 /// | --- | --- |
 /// | 2xx | delivered |
-/// | 408, 429, 5xx | retry |
-/// | other 3xx and 4xx | dead letter |
+/// | 408, 425, 429, 5xx except 501 and 505 | retry |
+/// | 501, 505, other 3xx and 4xx | dead letter |
 /// | TLS failures (certificate, handshake) | retry, reason starts with `tls:` |
 /// | other transport failures (refused, reset, timeout, DNS) | retry, reason starts with `network:` |
 /// | a malformed URL or unsupported protocol | dead letter (the config is wrong) |
@@ -33,7 +33,8 @@ public enum Classifier {
         let reason = "HTTP \(status)" + (vendorReason.map { ": \($0)" } ?? "")
         switch status {
         case 200..<300: return .delivered
-        case 408, 429, 500..<600: return .retry(reason)
+        case 501, 505: return .deadLetter(reason)
+        case 408, 425, 429, 500..<600: return .retry(reason)
         default: return .deadLetter(reason)
         }
     }

@@ -42,14 +42,24 @@ public final class Dispatcher: @unchecked Sendable {
         lock.withLock { inFlight }
     }
 
-    /// Sends one attempt of delivery `deliveryId`, whose earlier attempts number `previousAttempts`.
-    /// `onResult` runs as soon as the vendor has answered (before the outcome is committed).
+    /// The idempotency key of a delivery: the same on every attempt, different for every event
+    /// and target, and never repeated by another journal, so a vendor (or the mocks) can recognise
+    /// a request sent again after a crash.
+    public func idempotencyKey(deliveryId: Int64) -> String {
+        "sb-\(journal.journalId)-\(deliveryId)"
+    }
+
+    /// Sends one attempt of delivery `deliveryId`, whose earlier attempts number `previousAttempts`,
+    /// with an `Idempotency-Key` header. `onResult` runs as soon as the vendor has answered (before
+    /// the outcome is committed).
     public func attempt(
         deliveryId: Int64, target: DeliveryTarget, request: OutboundRequest, previousAttempts: Int,
         onResult: (@Sendable (Attempt) -> Void)? = nil
     ) {
         let claimed = lock.withLock { inFlight.insert(deliveryId).inserted }
         guard claimed else { return }
+        var request = request
+        request.headers.append("Idempotency-Key: \(idempotencyKey(deliveryId: deliveryId))")
         transport.send(request) { [self] result in
             let reason = result.status.flatMap { (200..<300).contains($0) ? nil : target.vendorReason(result.body) }
             let verdict = Classifier.classify(result, vendorReason: reason)

@@ -4,6 +4,8 @@ import SwitchboardCore
 ///
 /// Writes are grouped: concurrent `append` and `record` calls share one transaction (one fsync).
 public protocol Journal: Sendable {
+    /// A random id chosen when the journal was created; part of every idempotency key.
+    var journalId: String { get }
     /// Journals events with a pending delivery per target; returns once they are committed.
     func append(_ events: [NewEvent]) async throws -> [AppendedEvent]
     /// Records attempt outcomes; returns once they are committed.

@@ -17,6 +17,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
     }
 
     public let path: String
+    public let journalId: String
     private let pool: DatabasePool
     private var committer: GroupCommitter<Operation>!
 
@@ -31,6 +32,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try SQLiteSchema.migrator.migrate(pool)
+            journalId = try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'journal_id'") } ?? "0"
         } catch {
             throw JournalError(operation: "open", reason: Self.reason(error))
         }

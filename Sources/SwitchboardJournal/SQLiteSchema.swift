@@ -35,6 +35,12 @@ enum SQLiteSchema {
                 CREATE INDEX deliveries_state ON deliveries(state, updated_at);
                 """)
         }
+        migrator.registerMigration("v2: journal identity") { db in
+            // A random id per journal, so idempotency keys built from row ids never repeat
+            // across journals (a fresh journal starts its ids at 1 again).
+            try db.execute(sql: "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('journal_id', lower(hex(randomblob(8))))")
+        }
         return migrator
     }
 }

@@ -35,6 +35,18 @@ public final class MockFlameup: @unchecked Sendable {
     /// The requests that were accepted (2xx).
     public var accepted: [Received] { requests.filter { (200..<300).contains($0.status) } }
 
+    /// Accepted requests whose `Idempotency-Key` an earlier accepted request already had: events
+    /// delivered twice (e.g. sent again after a crash).
+    public var duplicates: Int {
+        var seen: Set<String> = []
+        var count = 0
+        for request in accepted {
+            guard let key = request.request.header("Idempotency-Key") else { continue }
+            if !seen.insert(key).inserted { count += 1 }
+        }
+        return count
+    }
+
     /// Answers the next requests to the events endpoint with these, in order, before going back
     /// to normal validation.
     public func script(_ responses: [MockResponse]) {

@@ -11,12 +11,12 @@ import Testing
         #expect(Classifier.classify(result(status)) == .delivered)
     }
 
-    @Test(arguments: [408, 429, 500, 502, 503, 504, 599])
+    @Test(arguments: [408, 425, 429, 500, 502, 503, 504, 599])
     func transientStatusesAreRetried(_ status: Int) {
         #expect(Classifier.classify(result(status), vendorReason: "slow") == .retry("HTTP \(status): slow"))
     }
 
-    @Test(arguments: [301, 400, 401, 403, 404, 409, 422])
+    @Test(arguments: [301, 400, 401, 403, 404, 409, 422, 501, 505])
     func otherStatusesAreDeadLettered(_ status: Int) {
         #expect(Classifier.classify(result(status)) == .deadLetter("HTTP \(status)"))
     }

@@ -36,6 +36,8 @@ let eventPath = "/api/public/users-by-id/u1/events/"
             let second = try await harness.send(path: eventPath, body: validEvent)
             let other = try await harness.send(path: eventPath, body: #"{"name": "login", "timestamp": 1}"#)
             #expect(first.body == #"{"id":1,"created":true}"#)
+            let keys = Set(harness.flameup.accepted.compactMap { $0.request.header("Idempotency-Key") })
+            #expect(keys.count == 3, "each event has its own idempotency key")
             #expect(second.body == #"{"id":2,"created":false}"#)
             #expect(other.body == #"{"id":3,"created":true}"#)
         }
@@ -50,6 +52,10 @@ let eventPath = "/api/public/users-by-id/u1/events/"
             let delivered = try await harness.eventually { try harness.deliveries([.delivered]).count == 1 }
             #expect(delivered)
             #expect(harness.flameup.requests.map(\.status) == [500, 500, 200])
+            let keys = harness.flameup.requests.map { $0.request.header("Idempotency-Key") }
+            #expect(keys[0] != nil && keys[0]!.hasPrefix("sb-"))
+            #expect(Set(keys).count == 1, "every attempt of one delivery carries the same idempotency key")
+            #expect(harness.flameup.duplicates == 0)
             #expect(try harness.deliveries([.delivered]).first?.attempts == 3)
             #expect(harness.flameup.accepted.count == 1)
         }
