@@ -4,7 +4,7 @@ import Foundation
 import SwitchboardFuzzing
 import SwitchboardMapping
 
-nonisolated(unsafe) let mappings = try! MappingSet.load(
+let mappings = try! MappingSet.load(
     directory: ProcessInfo.processInfo.environment["SWITCHBOARD_MAPPINGS"] ?? "mappings")
 
 @main struct FuzzMapping {

@@ -58,7 +58,7 @@ final class DeadlineTimer: @unchecked Sendable {
                 if next == .max {
                     condition.wait()
                 } else {
-                    condition.wait(until: Date(timeIntervalSinceNow: Double(next - now) / 1e9))
+                    _ = condition.wait(until: Date(timeIntervalSinceNow: Double(next - now) / 1e9))
                 }
             }
             condition.unlock()

@@ -82,9 +82,6 @@ public struct IngressPipeline: Sendable {
                                    previousAttempts: 0)
             }
         }
-        let appended = appendedEvents[0]
-        let requests = translation.requests
-        let primaryId = appended.deliveryIds[0]
         // Several events from one request (a batch) are answered once journaled, like queue mode.
         guard route.mode == .forward, appendedEvents.count == 1 else {
             for (appended, translated) in zip(appendedEvents, translation.events) {
@@ -93,9 +90,11 @@ public struct IngressPipeline: Sendable {
             }
             return route.endpoint.successAnswer(for: appendedEvents, delivered: false)
         }
+        let primaryId = appendedEvents[0].deliveryIds[0]
+        let primaryRequest = translation.requests[0]
         let wait = ForwardWait()
         let outcome = await wait.wait(deadline: route.deadline, timer: deadlines) {
-            dispatcher.attempt(deliveryId: primaryId, target: route.primary, request: requests[0], previousAttempts: 0) {
+            dispatcher.attempt(deliveryId: primaryId, target: route.primary, request: primaryRequest, previousAttempts: 0) {
                 wait.resume(.answered($0))
             }
         }

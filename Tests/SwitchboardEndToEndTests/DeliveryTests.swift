@@ -115,7 +115,7 @@ let eventPath = "/api/public/users-by-id/u1/events/"
         try await withHarness(mode: "queue") { harness in
             let answer = try await harness.send(path: eventPath, body: validEvent)
             #expect(answer.status == 200)
-            let delivered = try await harness.eventually { harness.flameup.accepted.count == 1 }
+            let delivered = await harness.eventually { harness.flameup.accepted.count == 1 }
             #expect(delivered)
         }
     }

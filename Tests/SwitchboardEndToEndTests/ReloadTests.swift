@@ -30,7 +30,7 @@ import Testing
             let original = try String(contentsOfFile: encode, encoding: .utf8)
             try original.replacingOccurrences(of: #""from": "event.event""#, with: #""template": "app.{event.event}""#)
                 .write(toFile: encode, atomically: true, encoding: .utf8)
-            let swapped = try await harness.eventually { harness.gateway.reloader.lastStatus.reloads > 0 }
+            let swapped = await harness.eventually { harness.gateway.reloader.lastStatus.reloads > 0 }
             #expect(swapped, "the file change is noticed without a signal")
             #expect(harness.gateway.reloader.lastStatus.succeeded, "\(harness.gateway.reloader.lastStatus.problems)")
             let answer = try await harness.send(path: eventPath, body: validEvent)
@@ -72,7 +72,7 @@ import Testing
             let answer = try await harness.send(path: eventPath, body: body)
             #expect(answer.status == 200)
             #expect(answer.body == #"{"id":1,"created":true}"#)
-            let delivered = try await harness.eventually { harness.flameup.accepted.count == 3 }
+            let delivered = await harness.eventually { harness.flameup.accepted.count == 3 }
             #expect(delivered)
             #expect(Set(harness.flameup.accepted.map(\.bodyText)) == [
                 #"{"userId":"u1","event":"a","properties":{},"timestamp":"1970-01-01T00:00:01Z"}"#,
