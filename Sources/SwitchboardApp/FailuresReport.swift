@@ -18,6 +18,18 @@ public enum FailuresReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Every recorded fact about one delivery, a line each.
+    public static func detail(_ r: DeliveryRecord) -> String {
+        [
+            ("delivery", String(r.deliveryId)), ("event", String(r.eventId)), ("route", r.route), ("target", r.target),
+            ("event name", r.eventName ?? "-"), ("user id", r.userId ?? "-"), ("received", r.receivedAt.rfc3339(precision: .milliseconds)),
+            ("state", r.state.rawValue), ("attempts", String(r.attempts)),
+            ("next attempt", r.state == .pending ? (r.nextAttemptAt?.rfc3339(precision: .milliseconds) ?? "-") : "-"),
+            ("last status", r.lastStatus.map(String.init) ?? "-"), ("last error", r.lastError ?? "-"),
+            ("updated", r.updatedAt.rfc3339(precision: .milliseconds)),
+        ].map { "\(pad($0.0 + ":", 14)) \($0.1)" }.joined(separator: "\n") + "\n"
+    }
+
     private static func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }

@@ -16,4 +16,9 @@ public protocol Journal: Sendable {
     func dueDeliveries(now: Instant, limit: Int, excluding: Set<Int64>) throws -> [DueDelivery]
     /// Deliveries in the given states, newest first.
     func deliveries(states: Set<DeliveryState>, limit: Int) throws -> [DeliveryRecord]
+    /// One delivery, or nil.
+    func delivery(id: Int64) throws -> DeliveryRecord?
+    /// Makes dead or pending deliveries due at `now` again (attempt counts and last errors stay);
+    /// returns how many changed. Delivered ones are never sent again.
+    func replay(deliveryIds: [Int64], now: Instant) async throws -> Int
 }

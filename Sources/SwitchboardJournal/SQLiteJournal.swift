@@ -7,6 +7,18 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
     enum Operation: @unchecked Sendable {
         case append(AppendBox)
         case record([DeliveryOutcome])
+        case replay(ReplayBox)
+    }
+
+    /// Carries a replay's input in and the number of rows it changed out.
+    final class ReplayBox: @unchecked Sendable {
+        let ids: [Int64]
+        let now: Instant
+        var changed = 0
+        init(_ ids: [Int64], _ now: Instant) {
+            self.ids = ids
+            self.now = now
+        }
     }
 
     /// Carries an append's input in and its result out of the writer thread.
@@ -107,16 +119,33 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
 
     public func deliveries(states: Set<DeliveryState>, limit: Int) throws -> [DeliveryRecord] {
         let list = states.map { "'\($0.rawValue)'" }.sorted().joined(separator: ",")
+        return try records(where: "d.state IN (\(list)) ORDER BY d.updated_at DESC, d.id DESC LIMIT ?", [limit])
+    }
+
+    public func delivery(id: Int64) throws -> DeliveryRecord? {
+        try records(where: "d.id = ?", [id]).first
+    }
+
+    public func replay(deliveryIds: [Int64], now: Instant) async throws -> Int {
+        guard !deliveryIds.isEmpty else { return 0 }
+        let box = ReplayBox(deliveryIds, now)
+        do {
+            try await committer.submit(.replay(box))
+        } catch {
+            throw JournalError(operation: "replay", reason: Self.reason(error))
+        }
+        return box.changed
+    }
+
+    private func records(where clause: String, _ arguments: StatementArguments) throws -> [DeliveryRecord] {
         do {
             return try pool.read { db in
                 try Row.fetchAll(db, sql: """
                     SELECT d.id, d.event_id, e.route, d.target, e.name, e.user_id, e.received_at, d.state,
                            d.attempts, d.next_attempt_at, d.last_status, d.last_error, d.updated_at
                     FROM deliveries d JOIN events e ON e.id = d.event_id
-                    WHERE d.state IN (\(list))
-                    ORDER BY d.updated_at DESC, d.id DESC
-                    LIMIT ?
-                    """, arguments: [limit]
+                    WHERE \(clause)
+                    """, arguments: arguments
                 ).map { row in
                     DeliveryRecord(
                         deliveryId: row[0], eventId: row[1], route: row[2], target: row[3], eventName: row[4],
@@ -137,6 +166,16 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         switch operation {
         case .append(let box):
             box.appended = try box.events.map { try insert($0, db) }
+        case .replay(let box):
+            let statement = try db.cachedStatement(sql: """
+                UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ?
+                WHERE id = ? AND state IN ('pending', 'dead')
+                """)
+            box.changed = 0
+            for id in box.ids {
+                try statement.execute(arguments: [box.now.milliseconds, box.now.milliseconds, id])
+                box.changed += db.changesCount
+            }
         case .record(let outcomes):
             let update = try db.cachedStatement(sql: """
                 UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SwitchboardApp
+import SwitchboardCore
 import SwitchboardJournal
 import SwitchboardMapping
 
@@ -64,25 +65,19 @@ struct Serve: AsyncParsableCommand {
 }
 
 struct Failures: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show deliveries that are pending or dead-lettered.",
-                                                    subcommands: [List.self])
+    static let configuration = CommandConfiguration(
+        abstract: "Deliveries that are pending or dead-lettered: list them, show one, replay them.",
+        subcommands: [List.self, Show.self, Replay.self])
 
-    struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List pending and dead-lettered deliveries, newest first.")
-
-        @Option(help: "The config file whose journal to read.")
+    /// Where the journal is: a config's, or a file named directly.
+    struct JournalOptions: ParsableArguments {
+        @Option(help: "The config file whose journal to use.")
         var config: String?
 
         @Option(help: "The journal file (instead of --config).")
         var journal: String?
 
-        @Option(help: "Which states: pending, dead, or all.")
-        var state = "all"
-
-        @Option(help: "At most this many lines.")
-        var limit = 100
-
-        mutating func run() async throws {
+        func open() throws -> SQLiteJournal {
             let path: String
             if let journal {
                 path = journal
@@ -92,14 +87,75 @@ struct Failures: AsyncParsableCommand {
                 throw ValidationError("give --config FILE or --journal FILE")
             }
             guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("no journal at \(path)") }
-            let states: Set<DeliveryState> = switch state {
-            case "pending": [.pending]
-            case "dead": [.dead]
-            case "all": [.pending, .dead]
-            default: throw ValidationError("--state must be pending, dead or all")
-            }
-            let records = try SQLiteJournal(path: path).deliveries(states: states, limit: limit)
+            return try SQLiteJournal(path: path)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List pending and dead-lettered deliveries, newest first.")
+
+        @OptionGroup var journal: JournalOptions
+
+        @Option(help: "Which states: pending, dead, or all.")
+        var state = "all"
+
+        @Option(help: "At most this many lines.")
+        var limit = 100
+
+        mutating func run() async throws {
+            let records = try journal.open().deliveries(states: try states(state), limit: limit)
             print(FailuresReport.render(records), terminator: "")
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one delivery (never its payload or credentials).")
+
+        @OptionGroup var journal: JournalOptions
+
+        @Argument(help: "The delivery id (first column of `failures list`).")
+        var id: Int64
+
+        mutating func run() async throws {
+            guard let record = try journal.open().delivery(id: id) else { throw ValidationError("no delivery \(id)") }
+            print(FailuresReport.detail(record), terminator: "")
+        }
+    }
+
+    struct Replay: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make dead-lettered (or waiting) deliveries due now; a running gateway sends them within its poll interval, a stopped one at its next start.")
+
+        @OptionGroup var journal: JournalOptions
+
+        @Argument(help: "Delivery ids.")
+        var ids: [Int64] = []
+
+        @Flag(help: "Every dead-lettered delivery (of --target, if given).")
+        var allDead = false
+
+        @Option(help: "With --all-dead: only this target's.")
+        var target: String?
+
+        mutating func run() async throws {
+            let opened = try journal.open()
+            var chosen = ids
+            if allDead {
+                chosen += try opened.deliveries(states: [.dead], limit: Int.max)
+                    .filter { target == nil || $0.target == target }.map(\.deliveryId)
+            }
+            guard !chosen.isEmpty else { throw ValidationError("give delivery ids or --all-dead") }
+            let changed = try await opened.replay(deliveryIds: chosen, now: SystemClock().now())
+            print("\(changed) of \(chosen.count) deliveries will be attempted again")
+        }
+    }
+
+    static func states(_ text: String) throws -> Set<DeliveryState> {
+        switch text {
+        case "pending": [.pending]
+        case "dead": [.dead]
+        case "all": [.pending, .dead]
+        default: throw ValidationError("--state must be pending, dead or all")
         }
     }
 }

@@ -167,3 +167,27 @@ let eventPath = "/api/public/users-by-id/u1/events/"
         }
     }
 }
+
+@Suite(.serialized) struct ReplayTests {
+    @Test func aDeadLetterIsShownAndReplayedFromTheCommandLine() async throws {
+        try await withHarness { harness in
+            harness.flameup.script([MockFlameup.validationError([("event", "Unknown event")])])
+            #expect(try await harness.send(path: eventPath, body: validEvent).status == 400)
+            let dead = await harness.eventually { (try? harness.deliveries([.dead]).count) == 1 }
+            #expect(dead)
+            let id = try #require(try harness.deliveries([.dead]).first?.deliveryId)
+            let shown = try await SwitchboardCLI.run(["failures", "show", "\(id)", "--journal", harness.journalPath])
+            #expect(shown.contains("state:         dead"))
+            #expect(shown.contains("last error:    HTTP 422: Validation failed"))
+            #expect(!shown.contains(GatewayHarness.token))
+            let replayed = try await SwitchboardCLI.run(["failures", "replay", "--all-dead", "--journal", harness.journalPath])
+            #expect(replayed.contains("1 of 1 deliveries will be attempted again"))
+            let delivered = await harness.eventually { (try? harness.deliveries([.delivered]).count) == 1 }
+            #expect(delivered)
+            #expect(harness.flameup.accepted.count == 1)
+            #expect(try harness.deliveries([.delivered]).first?.attempts == 2)
+            let again = try await SwitchboardCLI.run(["failures", "replay", "\(id)", "--journal", harness.journalPath])
+            #expect(again.contains("0 of 1 deliveries"), "a delivered event is never sent again")
+        }
+    }
+}
