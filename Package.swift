@@ -114,7 +114,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardDeliveryTests",
-            dependencies: ["SwitchboardDelivery", "SwitchboardSandbox"],
+            dependencies: ["SwitchboardCore", "SwitchboardDelivery", "SwitchboardSandbox"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -17,6 +17,7 @@ public final class CurlTransport: @unchecked Sendable {
         let caKey: String
         var headers: UnsafeMutablePointer<curl_slist>?
         var response: [UInt8] = []
+        var retryAfter: String?
         init(completion: @escaping Completion, caKey: String) {
             self.completion = completion
             self.caKey = caKey
@@ -152,6 +153,17 @@ public final class CurlTransport: @unchecked Sendable {
             }
             return length
         }
+        sb_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+        sb_easy_setopt_write_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+            let length = size * count
+            guard let data, length > 12 else { return length }
+            let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+            data.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+                let line = UnsafeBufferPointer(start: bytes, count: length)
+                if let value = CurlTransport.headerValue(named: "retry-after", in: line) { transfer.retryAfter = value }
+            }
+            return length
+        }
         var headers: UnsafeMutablePointer<curl_slist>?
         for line in request.headers + ["Expect:"] { headers = curl_slist_append(headers, line) }
         transfer.headers = headers
@@ -195,6 +207,18 @@ public final class CurlTransport: @unchecked Sendable {
         active -= 1
         transfer.completion(TransportResult(
             status: code == CURLE_OK && status > 0 ? status : nil, body: transfer.response,
-            curlCode: Int(code.rawValue), curlError: message))
+            curlCode: Int(code.rawValue), curlError: message, retryAfter: transfer.retryAfter))
+    }
+
+    /// The value of a header line (`Name: value\r\n`) when its name is `name` (lowercase), else nil.
+    static func headerValue(named name: StaticString, in line: UnsafeBufferPointer<UInt8>) -> String? {
+        let count = name.utf8CodeUnitCount
+        guard line.count > count, line[count] == UInt8(ascii: ":") else { return nil }
+        let matches = name.withUTF8Buffer { expected in
+            (0..<count).allSatisfy { line[$0] | 0x20 == expected[$0] }
+        }
+        guard matches else { return nil }
+        let value = String(decoding: UnsafeBufferPointer(rebasing: line[(count + 1)...]), as: UTF8.self)
+        return value.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

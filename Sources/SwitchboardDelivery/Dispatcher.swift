@@ -24,6 +24,10 @@ public final class Dispatcher: @unchecked Sendable {
     private let logger: Logger
     private let lock = NSLock()
     private var inFlight: Set<Int64> = []
+    /// Targets that answered with `Retry-After`, and until when nothing is sent to them.
+    private var pausedUntil: [String: Instant] = [:]
+    /// The longest `Retry-After` honoured.
+    public var retryAfterCapMilliseconds: Int64 = 3_600_000
 
     public init(
         targets: Snapshot<[String: DeliveryTarget]>, journal: any Journal, transport: CurlTransport, backoff: Backoff,
@@ -56,16 +60,43 @@ public final class Dispatcher: @unchecked Sendable {
         deliveryId: Int64, target: DeliveryTarget, request: OutboundRequest, previousAttempts: Int,
         onResult: (@Sendable (Attempt) -> Void)? = nil
     ) {
-        let claimed = lock.withLock { inFlight.insert(deliveryId).inserted }
+        let now = clock.now()
+        let (claimed, paused) = lock.withLock { () -> (Bool, Instant?) in
+            let until = pausedUntil[target.name].flatMap { $0 > now ? $0 : nil }
+            return (inFlight.insert(deliveryId).inserted, until)
+        }
         guard claimed else { return }
+        if let paused {
+            // The vendor asked for quiet: do not send, wait for the pause to end.
+            onResult?(Attempt(verdict: .retry("paused"), status: nil))
+            postpone(deliveryId: deliveryId, target: target.name, attempts: previousAttempts, until: paused)
+            return
+        }
         var request = request
         request.headers.append("Idempotency-Key: \(idempotencyKey(deliveryId: deliveryId))")
         transport.send(request) { [self] result in
             let reason = result.status.flatMap { (200..<300).contains($0) ? nil : target.vendorReason(result.body) }
             let verdict = Classifier.classify(result, vendorReason: reason)
             onResult?(Attempt(verdict: verdict, status: result.status))
-            record(verdict, status: result.status, deliveryId: deliveryId, target: target.name, attempts: previousAttempts + 1)
+            var wait: Int64?
+            if case .retry = verdict, let header = result.retryAfter,
+                let ms = RetryAfter.milliseconds(header, now: clock.now(), capMilliseconds: retryAfterCapMilliseconds), ms > 0
+            {
+                wait = ms
+                let until = Instant(milliseconds: clock.now().milliseconds + ms)
+                lock.withLock { pausedUntil[target.name] = max(pausedUntil[target.name] ?? until, until) }
+                logger.warning("target paused by Retry-After", metadata: ["sb.target": "\(target.name)", "sb.pause_ms": "\(ms)"])
+            }
+            record(verdict, status: result.status, deliveryId: deliveryId, target: target.name, attempts: previousAttempts + 1,
+                   atLeast: wait)
         }
+    }
+
+    /// Leaves a delivery pending until `until` without counting an attempt.
+    private func postpone(deliveryId: Int64, target: String, attempts: Int, until: Instant) {
+        let outcome = DeliveryOutcome(deliveryId: deliveryId, state: .pending, attempts: attempts, nextAttemptAt: until,
+                                      lastStatus: nil, lastError: "paused: \(target) asked to wait (Retry-After)", at: clock.now())
+        commit(outcome)
     }
 
     /// Dead-letters a delivery that cannot even be attempted (e.g. its event no longer maps).
@@ -75,7 +106,9 @@ public final class Dispatcher: @unchecked Sendable {
         record(.deadLetter(reason), status: nil, deliveryId: deliveryId, target: target, attempts: previousAttempts)
     }
 
-    private func record(_ verdict: Verdict, status: Int?, deliveryId: Int64, target: String, attempts: Int) {
+
+    /// Records an attempt's verdict; a retry waits at least `atLeast` milliseconds (Retry-After).
+    private func record(_ verdict: Verdict, status: Int?, deliveryId: Int64, target: String, attempts: Int, atLeast: Int64? = nil) {
         let now = clock.now()
         var outcome = DeliveryOutcome(deliveryId: deliveryId, state: .pending, attempts: attempts, nextAttemptAt: nil,
                                       lastStatus: status, lastError: nil, at: now)
@@ -86,7 +119,7 @@ public final class Dispatcher: @unchecked Sendable {
         case .delivered:
             outcome.state = .delivered
         case .retry(let reason):
-            let delay = backoff.delayMilliseconds(afterAttempt: attempts)
+            let delay = max(backoff.delayMilliseconds(afterAttempt: attempts), atLeast ?? 0)
             outcome.nextAttemptAt = Instant(milliseconds: now.milliseconds + delay)
             outcome.lastError = reason
             metadata["sb.reason"] = "\(reason)"
@@ -98,6 +131,12 @@ public final class Dispatcher: @unchecked Sendable {
             metadata["sb.reason"] = "\(reason)"
             logger.warning("delivery dead-lettered", metadata: metadata)
         }
+        commit(outcome)
+    }
+
+    /// Commits an outcome, then frees the delivery for the next attempt.
+    private func commit(_ outcome: DeliveryOutcome) {
+        let deliveryId = outcome.deliveryId
         journal.record([outcome]) { [self] result in
             if case .failure(let error) = result {
                 logger.error("could not record a delivery outcome", metadata: ["sb.delivery.id": "\(deliveryId)", "sb.error": "\(error)"])

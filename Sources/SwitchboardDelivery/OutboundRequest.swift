@@ -26,12 +26,15 @@ public struct TransportResult: Sendable {
     public var curlCode: Int
     /// libcurl's text for `curlCode`, when it is not 0.
     public var curlError: String?
+    /// The answer's `Retry-After` header, as sent.
+    public var retryAfter: String?
 
-    public init(status: Int?, body: [UInt8], curlCode: Int, curlError: String?) {
+    public init(status: Int?, body: [UInt8], curlCode: Int, curlError: String?, retryAfter: String? = nil) {
         self.status = status
         self.body = body
         self.curlCode = curlCode
         self.curlError = curlError
+        self.retryAfter = retryAfter
     }
 }
 

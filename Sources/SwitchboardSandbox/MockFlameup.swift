@@ -13,6 +13,8 @@ public final class MockFlameup: @unchecked Sendable {
     public struct Received: Sendable {
         public let request: MockRequest
         public let status: Int
+        /// When the request arrived.
+        public let at: Date
         public var body: [UInt8] { request.body }
         public var bodyText: String { String(decoding: request.body, as: UTF8.self) }
     }
@@ -62,7 +64,7 @@ public final class MockFlameup: @unchecked Sendable {
 
     public func handle(_ request: MockRequest) -> MockResponse {
         let response = answer(request)
-        lock.withLock { received.append(Received(request: request, status: response.status)) }
+        lock.withLock { received.append(Received(request: request, status: response.status, at: Date())) }
         return response
     }
 

@@ -1,3 +1,4 @@
+import SwitchboardCore
 import SwitchboardDelivery
 import Testing
 
@@ -40,5 +41,22 @@ import Testing
         #expect(backoff.delayMilliseconds(afterAttempt: 4, random: { 1 }) == 8_000)
         #expect(backoff.delayMilliseconds(afterAttempt: 20, random: { 1 }) == 300_000)
         #expect(backoff.delayMilliseconds(afterAttempt: 200, random: { 0 }) == 150_000)
+    }
+}
+
+@Suite struct RetryAfterTests {
+    let now = Instant(rfc3339: "2026-11-23T10:00:00Z")!
+
+    @Test func readsSecondsAndHTTPDatesWithACap() {
+        #expect(RetryAfter.milliseconds("120", now: now, capMilliseconds: 3_600_000) == 120_000)
+        #expect(RetryAfter.milliseconds(" 0 ", now: now, capMilliseconds: 3_600_000) == 0)
+        #expect(RetryAfter.milliseconds("Mon, 23 Nov 2026 10:00:30 GMT", now: now, capMilliseconds: 3_600_000) == 30_000)
+        #expect(RetryAfter.milliseconds("Mon, 23 Nov 2026 09:00:00 GMT", now: now, capMilliseconds: 3_600_000) == 0)
+        #expect(RetryAfter.milliseconds("999999", now: now, capMilliseconds: 60_000) == 60_000)
+    }
+
+    @Test(arguments: ["", "soon", "-5", "1.5", "Mon, 23 Nov 2026 10:00:30", "23 Nov 2026 10:00:30 GMT"])
+    func ignoresAnythingElse(_ text: String) {
+        #expect(RetryAfter.milliseconds(text, now: now, capMilliseconds: 3_600_000) == nil)
     }
 }

@@ -191,3 +191,26 @@ let eventPath = "/api/public/users-by-id/u1/events/"
         }
     }
 }
+
+@Suite(.serialized) struct RetryAfterEndToEndTests {
+    @Test func nothingIsSentToATargetInsideItsRetryAfter() async throws {
+        try await withHarness { harness in
+            harness.flameup.script([MockResponse(
+                status: 429, headers: [("Retry-After", "2")],
+                json: #"{"error": "Rate limit exceeded", "message": "Too many requests. Please try again later."}"#)])
+            #expect(try await harness.send(path: eventPath, body: validEvent).status == 200, "queued, not lost")
+            #expect(try await harness.send(path: eventPath, body: validEvent).status == 200)
+            #expect(try await harness.send(path: eventPath, body: validEvent).status == 200)
+            let delivered = await harness.eventually { (try? harness.deliveries([.delivered]).count) == 3 }
+            #expect(delivered)
+            let requests = harness.flameup.requests
+            let limited = try #require(requests.first)
+            #expect(limited.status == 429)
+            for later in requests.dropFirst() {
+                #expect(later.at.timeIntervalSince(limited.at) >= 2.0,
+                        "a request came \(later.at.timeIntervalSince(limited.at)) s after the 429 with Retry-After: 2")
+            }
+            #expect(requests.count == 4, "the two events that arrived during the pause were held back, not sent")
+        }
+    }
+}
