@@ -114,7 +114,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardDeliveryTests",
-            dependencies: ["SwitchboardCore", "SwitchboardDelivery", "SwitchboardSandbox"],
+            dependencies: [
+                "SwitchboardCore", "SwitchboardDelivery", "SwitchboardJournal", "SwitchboardSandbox",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -41,6 +41,8 @@ public struct Config: Sendable {
     public var connectTimeoutMilliseconds: Int
     public var backoff: (baseMilliseconds: Int64, capMilliseconds: Int64)
     public var pollIntervalMilliseconds: Int64
+    /// How long an event is retried before it is dead-lettered.
+    public var retryWindowHours: Int64
     public var targets: [String: Target]
     public var routes: [Route]
 
@@ -95,9 +97,10 @@ public struct Config: Sendable {
         var connectTimeout = 3_000
         var backoff: (Int64, Int64) = (1_000, 300_000)
         var poll: Int64 = 250
+        var retryWindowHours: Int64 = 72
         if let d = r.object["delivery"],
             let dr = JSONReader(d, file: file, pointer: "/delivery",
-                                allowed: ["timeoutMs", "connectTimeoutMs", "backoffBaseMs", "backoffCapMs", "pollIntervalMs"],
+                                allowed: ["timeoutMs", "connectTimeoutMs", "backoffBaseMs", "backoffCapMs", "pollIntervalMs", "retryWindowHours"],
                                 problems: &problems)
         {
             timeout = dr.int("timeoutMs", range: 100...600_000, problems: &problems).map(Int.init) ?? timeout
@@ -105,6 +108,7 @@ public struct Config: Sendable {
             backoff.0 = dr.int("backoffBaseMs", range: 1...3_600_000, problems: &problems) ?? backoff.0
             backoff.1 = dr.int("backoffCapMs", range: 1...86_400_000, problems: &problems) ?? backoff.1
             poll = dr.int("pollIntervalMs", range: 10...60_000, problems: &problems) ?? poll
+            retryWindowHours = dr.int("retryWindowHours", range: 1...8_760, problems: &problems) ?? retryWindowHours
         }
         var targets: [String: Target] = [:]
         if let t = r.object["targets"], case .object(let object) = t {
@@ -131,7 +135,7 @@ public struct Config: Sendable {
         guard problems.isEmpty else { throw ConfigProblems(problems) }
         return Config(host: host, port: port, admin: admin, eventLoopThreads: eventLoopThreads, mappings: mappings, journalPath: journalPath, durability: durability,
                       timeoutMilliseconds: timeout, connectTimeoutMilliseconds: connectTimeout, backoff: backoff,
-                      pollIntervalMilliseconds: poll, targets: targets, routes: routes)
+                      pollIntervalMilliseconds: poll, retryWindowHours: retryWindowHours, targets: targets, routes: routes)
     }
 
     /// `HOST:PORT` split, or nil.

@@ -57,7 +57,8 @@ public final class Gateway: Sendable {
             targets: targets, logger: logger)
         retryWorker = RetryWorker(
             journal: journal, dispatcher: dispatcher, clock: clock,
-            interval: .milliseconds(config.pollIntervalMilliseconds), logger: logger)
+            interval: .milliseconds(config.pollIntervalMilliseconds), retryWindow: .seconds(config.retryWindowHours * 3600),
+            logger: logger)
     }
 
     /// Serves until cancelled or sent SIGTERM/SIGINT. `onListening` receives the bound port, and

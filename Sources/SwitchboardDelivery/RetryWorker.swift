@@ -12,15 +12,19 @@ public struct RetryWorker: Service {
     let clock: any SwitchboardClock
     let interval: Duration
     let batchSize: Int
+    /// How long after its acceptance an event is still retried; then it is dead-lettered.
+    let retryWindow: Duration
     let logger: Logger
 
     public init(journal: any Journal, dispatcher: Dispatcher, clock: any SwitchboardClock,
-                interval: Duration = .milliseconds(250), batchSize: Int = 256, logger: Logger) {
+                interval: Duration = .milliseconds(250), batchSize: Int = 256, retryWindow: Duration = .seconds(72 * 3600),
+                logger: Logger) {
         self.journal = journal
         self.dispatcher = dispatcher
         self.clock = clock
         self.interval = interval
         self.batchSize = batchSize
+        self.retryWindow = retryWindow
         self.logger = logger
     }
 
@@ -42,7 +46,14 @@ public struct RetryWorker: Service {
             return 0
         }
         let targets = dispatcher.targets.load()
+        let windowMs = retryWindow.components.seconds * 1000
+        let now = clock.now()
         for delivery in due {
+            if delivery.attempts > 0, now.milliseconds - delivery.receivedAt.milliseconds > windowMs {
+                dispatcher.giveUp(deliveryId: delivery.deliveryId, target: delivery.target, previousAttempts: delivery.attempts,
+                                  reason: "retry window of \(windowMs / 3_600_000) h passed after \(delivery.attempts) attempts; last: \(delivery.lastError ?? "-")")
+                continue
+            }
             guard let target = targets[delivery.target] else {
                 dispatcher.giveUp(deliveryId: delivery.deliveryId, target: delivery.target,
                                   previousAttempts: delivery.attempts,

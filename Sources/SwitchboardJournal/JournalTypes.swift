@@ -80,6 +80,10 @@ public struct DueDelivery: Sendable {
     public let target: String
     public let attempts: Int
     public let canonical: [UInt8]
+    /// When the event was accepted.
+    public let receivedAt: Instant
+    /// The last attempt's reason, if any.
+    public let lastError: String?
 }
 
 /// A delivery as `failures list` shows it.

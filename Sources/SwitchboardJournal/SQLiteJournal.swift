@@ -96,7 +96,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         do {
             return try pool.read { db in
                 let rows = try Row.fetchCursor(db, sql: """
-                    SELECT d.id, d.event_id, e.route, d.target, d.attempts, e.canonical
+                    SELECT d.id, d.event_id, e.route, d.target, d.attempts, e.canonical, e.received_at, d.last_error
                     FROM deliveries d JOIN events e ON e.id = d.event_id
                     WHERE d.state = 'pending' AND d.next_attempt_at <= ?
                     ORDER BY d.next_attempt_at, d.id
@@ -108,7 +108,8 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
                     if excluding.contains(id) { continue }
                     let canonical: Data = row[5]
                     due.append(DueDelivery(deliveryId: id, eventId: row[1], route: row[2], target: row[3],
-                                           attempts: row[4], canonical: [UInt8](canonical)))
+                                           attempts: row[4], canonical: [UInt8](canonical),
+                                           receivedAt: Instant(milliseconds: row[6]), lastError: row[7]))
                 }
                 return due
             }
