@@ -2,9 +2,10 @@ import Hummingbird
 import NIOCore
 import SwitchboardCore
 import SwitchboardIngress
+import SwitchboardJournal
 
-/// The admin API, on its own listener: `GET /health` (alive, and the last reload's outcome) and
-/// `GET /ready` (routes are loaded). With a token configured, every request needs
+/// The admin API, on its own listener: `GET /health` (alive, and the last reload's outcome),
+/// `GET /ready` (routes are loaded) and `GET /metrics` (Prometheus). With a token configured, every request needs
 /// `Authorization: Bearer <token>`.
 struct AdminResponder: HTTPResponder {
     typealias Context = BasicRequestContext
@@ -12,6 +13,8 @@ struct AdminResponder: HTTPResponder {
     let token: Secret?
     let reloader: ConfigReloader
     let routes: Snapshot<[InboundRoute]>
+    let metrics: PrometheusMetrics
+    let journal: any Journal
 
     func respond(to request: Request, context: Context) async throws -> Response {
         if let token {
@@ -33,6 +36,9 @@ struct AdminResponder: HTTPResponder {
                 reload = .object(object)
             }
             return json(200, ["status": "ok", "reload": reload])
+        case "/metrics":
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.render(journal: journal, now: SystemClock().now()))))
         case "/ready":
             let count = routes.load().count
             return json(count > 0 ? 200 : 503, ["ready": .bool(count > 0), "routes": .integer(Int64(count))])

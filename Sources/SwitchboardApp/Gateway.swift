@@ -20,6 +20,7 @@ public final class Gateway: Sendable {
     public let pipeline: IngressPipeline
     public let retryWorker: RetryWorker
     public let reloader: ConfigReloader
+    public let metrics = PrometheusMetrics()
     let routes: Snapshot<[InboundRoute]>
     let adminToken: Secret?
     let logger: Logger
@@ -49,9 +50,12 @@ public final class Gateway: Sendable {
             targets: targets, journal: journal, transport: transport,
             backoff: Backoff(baseMilliseconds: config.backoff.baseMilliseconds, capMilliseconds: config.backoff.capMilliseconds),
             clock: clock, logger: logger)
-        pipeline = IngressPipeline(
+        dispatcher.metrics = metrics
+        var pipeline = IngressPipeline(
             routes: routes, journal: journal, dispatcher: dispatcher, clock: clock, mappingClock: mappingClock,
             attemptLease: .milliseconds(Int64(config.timeoutMilliseconds) + 5_000), logger: logger)
+        pipeline.metrics = metrics
+        self.pipeline = pipeline
         reloader = ConfigReloader(
             configFile: configFile, base: config, environment: environment, mappingClock: mappingClock, routes: routes,
             targets: targets, logger: logger)
@@ -78,7 +82,7 @@ public final class Gateway: Sendable {
         ]
         if let admin = config.admin {
             services.append(.init(service: Application(
-                responder: AdminResponder(token: adminToken, reloader: reloader, routes: routes),
+                responder: AdminResponder(token: adminToken, reloader: reloader, routes: routes, metrics: metrics, journal: journal),
                 configuration: .init(address: .hostname(admin.host, port: admin.port), serverName: nil),
                 onServerRunning: { channel in await onAdminListening(channel.localAddress?.port ?? 0) },
                 logger: logger)))

@@ -26,6 +26,8 @@ public final class Dispatcher: @unchecked Sendable {
     private var inFlight: Set<Int64> = []
     /// Targets that answered with `Retry-After`, and until when nothing is sent to them.
     private var pausedUntil: [String: Instant] = [:]
+    /// Where deliveries, retries and dead letters are counted.
+    public var metrics: any EventMetrics = NoMetrics()
     /// The longest `Retry-After` honoured.
     public var retryAfterCapMilliseconds: Int64 = 3_600_000
 
@@ -74,6 +76,7 @@ public final class Dispatcher: @unchecked Sendable {
         }
         var request = request
         request.headers.append("Idempotency-Key: \(idempotencyKey(deliveryId: deliveryId))")
+        let started = clock.now()
         transport.send(request) { [self] result in
             let reason = result.status.flatMap { (200..<300).contains($0) ? nil : target.vendorReason(result.body) }
             let verdict = Classifier.classify(result, vendorReason: reason)
@@ -86,6 +89,10 @@ public final class Dispatcher: @unchecked Sendable {
                 let until = Instant(milliseconds: clock.now().milliseconds + ms)
                 lock.withLock { pausedUntil[target.name] = max(pausedUntil[target.name] ?? until, until) }
                 logger.warning("target paused by Retry-After", metadata: ["sb.target": "\(target.name)", "sb.pause_ms": "\(ms)"])
+            }
+            if verdict == .delivered {
+                let end = clock.now()
+                metrics.delivered(target: target.name, seconds: Double(end.milliseconds - started.milliseconds) / 1000)
             }
             record(verdict, status: result.status, deliveryId: deliveryId, target: target.name, attempts: previousAttempts + 1,
                    atLeast: wait)
@@ -124,11 +131,13 @@ public final class Dispatcher: @unchecked Sendable {
             outcome.lastError = reason
             metadata["sb.reason"] = "\(reason)"
             metadata["sb.retry.in_ms"] = "\(delay)"
+            metrics.retried(target: target, errorType: ErrorType.of(reason: reason, status: status))
             logger.info("delivery will be retried", metadata: metadata)
         case .deadLetter(let reason):
             outcome.state = .dead
             outcome.lastError = reason
             metadata["sb.reason"] = "\(reason)"
+            metrics.deadLettered(target: target, errorType: ErrorType.of(reason: reason, status: status))
             logger.warning("delivery dead-lettered", metadata: metadata)
         }
         commit(outcome)

@@ -17,6 +17,8 @@ public struct IngressPipeline: Sendable {
     let attemptLease: Duration
     let logger: Logger
     let deadlines = DeadlineTimer()
+    /// Where accepted and rejected requests are counted.
+    public var metrics: any EventMetrics = NoMetrics()
 
     public init(routes: Snapshot<[InboundRoute]>, journal: any Journal, dispatcher: Dispatcher, clock: any SwitchboardClock,
                 mappingClock: any SwitchboardClock, attemptLease: Duration, logger: Logger) {
@@ -44,6 +46,7 @@ public struct IngressPipeline: Sendable {
             do {
                 return try await handle(request, route: route, parameters: parameters)
             } catch {
+                metrics.rejected(route: route.name, errorType: error.kind.rawValue)
                 logger.debug("request rejected", metadata: ["sb.route": "\(route.name)", "sb.error.kind": "\(error.kind)"])
                 return route.provider.answer(for: error)
             }
@@ -76,6 +79,7 @@ public struct IngressPipeline: Sendable {
             logger.error("could not journal an event", metadata: ["sb.route": "\(route.name)", "sb.error": "\(error)"])
             throw IngressError(.unavailable, "The event could not be stored; try again later.")
         }
+        metrics.accepted(route: route.name, count: appendedEvents.count)
         for (appended, translated) in zip(appendedEvents, translation.events) {
             for (i, shadow) in route.shadows.enumerated() {
                 dispatcher.attempt(deliveryId: appended.deliveryIds[i + 1], target: shadow, request: translated.requests[i + 1],

@@ -16,6 +16,8 @@ public protocol Journal: Sendable {
     func dueDeliveries(now: Instant, limit: Int, excluding: Set<Int64>) throws -> [DueDelivery]
     /// Deliveries in the given states, newest first.
     func deliveries(states: Set<DeliveryState>, limit: Int) throws -> [DeliveryRecord]
+    /// How many deliveries are pending, and when the oldest of their events was accepted.
+    func backlog() throws -> (count: Int, oldest: Instant?)
     /// One delivery, or nil.
     func delivery(id: Int64) throws -> DeliveryRecord?
     /// Makes dead or pending deliveries due at `now` again (attempt counts and last errors stay);

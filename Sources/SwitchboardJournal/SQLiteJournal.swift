@@ -123,6 +123,20 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         return try records(where: "d.state IN (\(list)) ORDER BY d.updated_at DESC, d.id DESC LIMIT ?", [limit])
     }
 
+    public func backlog() throws -> (count: Int, oldest: Instant?) {
+        do {
+            return try pool.read { db in
+                let row = try Row.fetchOne(db, sql: """
+                    SELECT COUNT(*), MIN(e.received_at) FROM deliveries d JOIN events e ON e.id = d.event_id
+                    WHERE d.state = 'pending'
+                    """)
+                return (row?[0] ?? 0, (row?[1] as Int64?).map(Instant.init(milliseconds:)))
+            }
+        } catch {
+            throw JournalError(operation: "read the backlog", reason: Self.reason(error))
+        }
+    }
+
     public func delivery(id: Int64) throws -> DeliveryRecord? {
         try records(where: "d.id = ?", [id]).first
     }

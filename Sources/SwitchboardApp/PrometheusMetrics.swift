@@ -1,0 +1,82 @@
+import Foundation
+import Prometheus
+import SwitchboardCore
+import SwitchboardJournal
+
+/// The gateway's metrics in Prometheus' text format, named by Vector's instrumentation
+/// conventions (`switchboard_<noun>_<unit>_total`, an `error_type` label from a small set).
+public final class PrometheusMetrics: EventMetrics, @unchecked Sendable {
+    let registry = PrometheusCollectorRegistry()
+    private let lock = NSLock()
+    private var counters: [String: Counter] = [:]
+    private var histograms: [String: ValueHistogram] = [:]
+    private let dropped: Counter
+    private let backlog: Gauge
+    private let backlogAge: Gauge
+
+    public init() {
+        dropped = registry.makeCounter(
+            name: "switchboard_events_dropped_total",
+            help: "Accepted events lost. Always 0: a failure is retried or dead-lettered, never dropped.")
+        backlog = registry.makeGauge(name: "switchboard_backlog_deliveries", help: "Deliveries waiting for an attempt.")
+        backlogAge = registry.makeGauge(
+            name: "switchboard_backlog_oldest_age_seconds", help: "Age of the oldest event with a delivery still waiting.")
+    }
+
+    public func accepted(route: String, count: Int) {
+        counter("switchboard_events_accepted_total", [("route", route)], "Events journaled and answered with success.")
+            .increment(by: Int64(count))
+    }
+
+    public func rejected(route: String, errorType: String) {
+        counter("switchboard_requests_rejected_total", [("route", route), ("error_type", errorType)],
+                "Requests answered with an error (nothing was stored, or the primary target refused the event for good).")
+            .increment()
+    }
+
+    public func delivered(target: String, seconds: Double) {
+        counter("switchboard_deliveries_delivered_total", [("target", target)], "Deliveries the vendor accepted.").increment()
+        histogram(target).record(seconds)
+    }
+
+    public func retried(target: String, errorType: String) {
+        counter("switchboard_deliveries_retried_total", [("target", target), ("error_type", errorType)],
+                "Failed attempts that will be tried again.").increment()
+    }
+
+    public func deadLettered(target: String, errorType: String) {
+        counter("switchboard_deliveries_dead_lettered_total", [("target", target), ("error_type", errorType)],
+                "Deliveries given up on, kept with their reason for replay.").increment()
+    }
+
+    /// The text for `GET /metrics`, with the backlog read from the journal now.
+    public func render(journal: any Journal, now: Instant) -> [UInt8] {
+        if let (count, oldest) = try? journal.backlog() {
+            backlog.set(Int64(count))
+            backlogAge.set(oldest.map { Double(now.milliseconds - $0.milliseconds) / 1000 } ?? 0)
+        }
+        return registry.emitToBuffer()
+    }
+
+    private func counter(_ name: String, _ labels: [(String, String)], _ help: String) -> Counter {
+        let key = name + labels.map { "|\($0.1)" }.joined()
+        return lock.withLock {
+            if let existing = counters[key] { return existing }
+            let made = registry.makeCounter(name: name, labels: labels, help: help)
+            counters[key] = made
+            return made
+        }
+    }
+
+    private func histogram(_ target: String) -> ValueHistogram {
+        lock.withLock {
+            if let existing = histograms[target] { return existing }
+            let made = registry.makeValueHistogram(
+                name: "switchboard_delivery_duration_seconds", labels: [("target", target)],
+                buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+                help: "Time from sending a delivery to the vendor's success answer.")
+            histograms[target] = made
+            return made
+        }
+    }
+}

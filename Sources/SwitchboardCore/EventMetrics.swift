@@ -1,0 +1,34 @@
+/// What the data path counts, in the words of the metrics it feeds (`/metrics` on the admin
+/// listener). A failure that will be retried is counted as retried, never as dropped.
+public protocol EventMetrics: Sendable {
+    /// An app's request was answered with success for this many events.
+    func accepted(route: String, count: Int)
+    /// An app's request was refused (bad input, auth, …) before anything was stored.
+    func rejected(route: String, errorType: String)
+    func delivered(target: String, seconds: Double)
+    func retried(target: String, errorType: String)
+    func deadLettered(target: String, errorType: String)
+}
+
+/// Counts nothing.
+public struct NoMetrics: EventMetrics {
+    public init() {}
+    public func accepted(route: String, count: Int) {}
+    public func rejected(route: String, errorType: String) {}
+    public func delivered(target: String, seconds: Double) {}
+    public func retried(target: String, errorType: String) {}
+    public func deadLettered(target: String, errorType: String) {}
+}
+
+/// The `error_type` label of a failure reason: a small fixed set, so dashboards stay stable.
+public enum ErrorType {
+    public static func of(reason: String, status: Int?) -> String {
+        if let status {
+            if status == 429 { return "rate_limited" }
+            return status >= 500 ? "http_5xx" : "http_4xx"
+        }
+        for prefix in ["tls", "network", "config", "mapping", "paused"] where reason.hasPrefix(prefix) { return prefix }
+        if reason.hasPrefix("retry window") { return "retry_window" }
+        return "other"
+    }
+}

@@ -1,0 +1,28 @@
+import SwitchboardSandbox
+import Testing
+
+@Suite(.serialized) struct MetricsTests {
+    @Test func metricsCountWhatHappenedAndNothingIsDropped() async throws {
+        try await withHarness { harness in
+            harness.flameup.script([MockFlameup.requestError(503, type: "unavailable", message: "down"),
+                                    MockFlameup.validationError([("event", "Bad")])])
+            _ = try await harness.send(path: eventPath, body: validEvent)  // 503, then delivered on retry
+            _ = try await harness.send(path: eventPath, body: validEvent)  // may get the 422 or be delivered
+            _ = try await harness.send(path: eventPath, body: "{", authorization: "Token \(GatewayHarness.appKey)")
+            let settled = await harness.eventually { (try? harness.deliveries([.pending]).isEmpty) == true }
+            #expect(settled)
+            let metrics = try await harness.send(path: "/metrics", body: "", method: "GET",
+                                                 authorization: "Bearer \(GatewayHarness.adminToken)", admin: true)
+            #expect(metrics.status == 200)
+            let text = metrics.body
+            #expect(text.contains(#"switchboard_events_accepted_total{route="usercom-to-flameup"} 2"#))
+            #expect(text.contains(#"switchboard_deliveries_retried_total{target="flameup",error_type="http_5xx"} 1"#))
+            #expect(text.contains(#"switchboard_deliveries_dead_lettered_total{target="flameup",error_type="http_4xx"} 1"#))
+            #expect(text.contains(#"switchboard_deliveries_delivered_total{target="flameup"} 1"#))
+            #expect(text.contains(#"switchboard_requests_rejected_total{route="usercom-to-flameup",error_type="invalidJSON"} 1"#))
+            #expect(text.contains("switchboard_events_dropped_total 0"))
+            #expect(text.contains("switchboard_backlog_deliveries 0"))
+            #expect(text.contains("switchboard_delivery_duration_seconds_count{target=\"flameup\"} 1"))
+        }
+    }
+}
