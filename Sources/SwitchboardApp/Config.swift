@@ -138,6 +138,14 @@ public struct Config: Sendable {
                       pollIntervalMilliseconds: poll, retryWindowHours: retryWindowHours, targets: targets, routes: routes)
     }
 
+    /// Listens on `HOST:PORT` instead; false (and no change) when `text` is not one.
+    public mutating func setListen(_ text: String) -> Bool {
+        guard let (host, port) = Self.hostAndPort(text) else { return false }
+        self.host = host
+        self.port = port
+        return true
+    }
+
     /// `HOST:PORT` split, or nil.
     static func hostAndPort(_ text: String) -> (String, Int)? {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SwitchboardMapping
 import SwitchboardSandbox
 
 /// `serve --sandbox`: local mock vendors over TLS with a CA made at start, and a config that
@@ -35,9 +36,8 @@ public struct SandboxSession: Sendable {
             config.mappings = mappings
             config.journalPath = (stateDirectory as NSString).appendingPathComponent("sandbox.sqlite")
         }
-        if let listen, let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) {
-            config.host = String(listen[..<colon])
-            config.port = port
+        if let listen, !config.setListen(listen) {
+            throw ConfigProblems([ConfigProblem(file: "--listen", pointer: "", message: "must be HOST:PORT")])
         }
         for (name, target) in config.targets where target.provider == "flameup" {
             var t = target

@@ -36,7 +36,7 @@ struct Serve: AsyncParsableCommand {
         var loaded = try config.map(loadConfig)
         if !sandbox {
             guard var config = loaded else { throw ValidationError("give --config FILE, or --sandbox") }
-            if let listen { try override(&config, listen: listen) }
+            if let listen, !config.setListen(listen) { throw ValidationError("--listen must be HOST:PORT") }
             loaded = config
         }
         let gateway: Gateway
@@ -53,14 +53,6 @@ struct Serve: AsyncParsableCommand {
             if let session { SandboxSession.say(session.banner(port: port)) }
             logger.info("listening", metadata: ["sb.listen": "\(gateway.config.host):\(port)"])
         }
-    }
-
-    private func override(_ config: inout Config, listen: String) throws {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
-            throw ValidationError("--listen must be HOST:PORT")
-        }
-        config.host = String(listen[..<colon])
-        config.port = port
     }
 }
 
