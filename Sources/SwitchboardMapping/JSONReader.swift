@@ -59,12 +59,24 @@ public struct JSONReader {
 
     public func choice<T: RawRepresentable & CaseIterable>(_ key: String, _: T.Type, problems: inout [ConfigProblem]) -> T?
     where T.RawValue == String {
-        guard let text = string(key, problems: &problems) else { return nil }
-        guard let value = T(rawValue: text) else {
-            let names = T.allCases.map(\.rawValue)
-            problems.append(problem(at: key, "'\(text)' is not one of \(names.joined(separator: ", "))\(Suggestion.hint(for: text, in: names))"))
+        guard let value = object[key] else { return nil }
+        return Self.choice(value, file: file, pointer: at(key), problems: &problems)
+    }
+
+    /// `value` as one of `T`'s cases, or a problem naming the cases and the closest one.
+    static func choice<T: RawRepresentable & CaseIterable>(
+        _ value: JSONValue, file: String, pointer: String, problems: inout [ConfigProblem]
+    ) -> T? where T.RawValue == String {
+        guard case .string(let text) = value else {
+            problems.append(ConfigProblem(file: file, pointer: pointer, message: "must be a string, not \(value.typeName)"))
             return nil
         }
-        return value
+        guard let choice = T(rawValue: text) else {
+            let names = T.allCases.map(\.rawValue)
+            problems.append(ConfigProblem(file: file, pointer: pointer,
+                message: "'\(text)' is not one of \(names.joined(separator: ", "))\(Suggestion.hint(for: text, in: names))"))
+            return nil
+        }
+        return choice
     }
 }

@@ -81,13 +81,7 @@ struct RuleCompiler {
 
     mutating func choice<T: RawRepresentable & CaseIterable>(_ value: JSONValue, at pointer: String) -> T?
     where T.RawValue == String {
-        guard let text = string(value, at: pointer) else { return nil }
-        guard let choice = T(rawValue: text) else {
-            let names = T.allCases.map(\.rawValue)
-            problem(at: pointer, "'\(text)' is not one of \(names.joined(separator: ", "))\(Suggestion.hint(for: text, in: names))")
-            return nil
-        }
-        return choice
+        JSONReader.choice(value, file: file, pointer: pointer, problems: &problems)
     }
 
     /// The JSON Schema of a choice among `T`'s cases.
