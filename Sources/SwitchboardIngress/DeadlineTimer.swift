@@ -2,7 +2,10 @@ import Foundation
 
 /// Fires many short deadlines from one thread, so a forward wait costs no timer or task of its
 /// own. Deadlines are kept in arrival order per duration, which is also their firing order.
+/// One per process (``shared``): its thread lives as long as the process.
 final class DeadlineTimer: @unchecked Sendable {
+    static let shared = DeadlineTimer()
+
     private struct Entry {
         let due: UInt64
         let fire: @Sendable () -> Void
@@ -13,7 +16,7 @@ final class DeadlineTimer: @unchecked Sendable {
     private var queues: [Int64: [Entry]] = [:]
     private var heads: [Int64: Int] = [:]
 
-    init() {
+    private init() {
         let thread = Thread { [self] in run() }
         thread.name = "switchboard.deadlines"
         thread.start()

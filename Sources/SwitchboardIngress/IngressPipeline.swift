@@ -16,7 +16,6 @@ public struct IngressPipeline: Sendable {
     /// How long an attempt may take before the retry worker may take the delivery over.
     let attemptLease: Duration
     let logger: Logger
-    let deadlines = DeadlineTimer()
     /// Where accepted and rejected requests are counted.
     public var metrics: any EventMetrics = NoMetrics()
 
@@ -97,7 +96,7 @@ public struct IngressPipeline: Sendable {
         let primaryId = appendedEvents[0].deliveryIds[0]
         let primaryRequest = translation.requests[0]
         let wait = ForwardWait()
-        let outcome = await wait.wait(deadline: route.deadline, timer: deadlines) {
+        let outcome = await wait.wait(deadline: route.deadline, timer: .shared) {
             dispatcher.attempt(deliveryId: primaryId, target: route.primary, request: primaryRequest, previousAttempts: 0) {
                 wait.resume(.answered($0))
             }
