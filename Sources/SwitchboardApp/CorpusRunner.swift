@@ -76,11 +76,9 @@ public struct CorpusRunner: Sendable {
     private func runCase(_ file: String, route: InboundRoute) -> String? {
         guard let data = FileManager.default.contents(atPath: file), let json = try? JSONParser.parse(Array(data)),
             let request = json["request"], let expect = json["expect"],
-            let path = request["path"]?.stringValue, let status = expect["status"]?.numberValue?.int64Value
+            let inbound = InboundRequest(described: request, defaultMethod: "POST"),
+            let status = expect["status"]?.numberValue?.int64Value
         else { return "not a fixture: needs request.path and expect.status" }
-        let body = request["bodyText"]?.stringValue ?? request["body"].map(JSONWriter.string) ?? ""
-        let inbound = InboundRequest(method: request["method"]?.stringValue ?? "POST", path: Substring(path), query: nil,
-                                     header: { _ in nil }, body: Array(body.utf8))
         guard let parameters = route.endpoint.path.match(inbound.path) else { return "the path does not match \(route.endpoint.path)" }
         do {
             let translation = try route.translate(inbound, parameters: parameters, clock: FixedClock(MappingExample.defaultNow))

@@ -14,7 +14,7 @@ public struct IngressPipeline: Sendable {
     /// Where mappings read `now` (a fixed clock makes examples and tests reproducible).
     let mappingClock: any SwitchboardClock
     /// How long an attempt may take before the retry worker may take the delivery over.
-    let attemptLease: Duration
+    let attemptLeaseMilliseconds: Int64
     let logger: Logger
     /// Where accepted and rejected requests are counted.
     public var metrics: any EventMetrics = NoMetrics()
@@ -26,7 +26,8 @@ public struct IngressPipeline: Sendable {
         self.dispatcher = dispatcher
         self.clock = clock
         self.mappingClock = mappingClock
-        self.attemptLease = attemptLease
+        attemptLeaseMilliseconds = attemptLease.components.seconds * 1000
+            + attemptLease.components.attoseconds / 1_000_000_000_000_000
         self.logger = logger
     }
 
@@ -63,13 +64,12 @@ public struct IngressPipeline: Sendable {
         try route.authenticate(request)
         let translation = try route.translate(request, parameters: parameters, clock: mappingClock)
         let now = clock.now()
-        let leaseMs = attemptLease.components.seconds * 1000 + attemptLease.components.attoseconds / 1_000_000_000_000_000
         let newEvents = translation.events.map { translated in
             NewEvent(
                 route: route.name, source: route.provider.id, name: translated.event["event"]?.stringValue,
                 userId: translated.event["userId"]?.stringValue, receivedAt: now,
                 canonical: JSONWriter.bytes(.object(translated.event)), targets: route.targets.map(\.name),
-                firstAttemptDue: Instant(milliseconds: now.milliseconds + leaseMs))
+                firstAttemptDue: Instant(milliseconds: now.milliseconds + attemptLeaseMilliseconds))
         }
         let appendedEvents: [AppendedEvent]
         do {

@@ -82,12 +82,11 @@ struct DryRunOptions: ParsableArguments {
             : try Data(contentsOf: URL(fileURLWithPath: request!))
         var json = try JSONParser.parse(Array(data))
         if let inner = json["request"] { json = inner }
-        guard let path = json["path"]?.stringValue else { throw ValidationError("the request needs a \"path\"") }
-        let body = json["bodyText"]?.stringValue ?? json["body"].map(JSONWriter.string) ?? ""
-        let inbound = InboundRequest(method: json["method"]?.stringValue ?? route.endpoint.method, path: Substring(path),
-                                     query: nil, header: { _ in nil }, body: Array(body.utf8))
+        guard let inbound = InboundRequest(described: json, defaultMethod: route.endpoint.method) else {
+            throw ValidationError("the request needs a \"path\"")
+        }
         guard let parameters = route.endpoint.path.match(inbound.path) else {
-            throw ValidationError("\(path) does not match \(route.endpoint.path)")
+            throw ValidationError("\(inbound.path) does not match \(route.endpoint.path)")
         }
         return (route, inbound, parameters)
     }
