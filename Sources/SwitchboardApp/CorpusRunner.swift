@@ -53,24 +53,29 @@ public struct CorpusRunner: Sendable {
         }
     }
 
+    /// The route a fixture folder's `route.json` describes, resolved like a config's routes
+    /// (``RouteTable``), with credentials redacted since nothing is sent.
     private func makeRoute(_ dir: String) throws -> InboundRoute {
-        let json = try JSONParser.parse(Array(FileManager.default.contents(atPath: "\(dir)/route.json") ?? Data()))
-        guard let from = json["from"]?.stringValue, let to = json["to"]?.stringValue,
-            let source = mappings.provider(from), let targetProvider = mappings.provider(to)
-        else { throw CorpusError(message: "route.json must name a known 'from' and 'to' provider") }
-        let endpointName = json["endpoint"]?.stringValue ?? "track"
-        let targetEndpointName = json["targetEndpoint"]?.stringValue ?? "track"
-        guard let endpoint = source.receive.first(where: { $0.name == endpointName }),
-            let targetEndpoint = targetProvider.send?.endpoint(targetEndpointName)
-        else { throw CorpusError(message: "route.json names an endpoint the providers do not have") }
-        var settings: [String: String] = [:]
-        for member in json["settings"]?.objectValue?.members ?? [] { settings[member.key] = member.value.stringValue }
-        let secrets = targetEndpoint.auth.map { [$0.secret: Secret("<redacted>")] } ?? [:]
-        let target = try DeliveryTarget(
-            name: to, provider: targetProvider, endpoint: targetEndpoint, url: nil, baseURL: nil, settings: settings,
-            secrets: secrets, clock: FixedClock(MappingExample.defaultNow), file: "\(dir)/route.json")
-        return InboundRoute(name: "\(from)-to-\(to)", provider: source, endpoint: endpoint, keys: [], primary: target,
-                            shadows: [], mode: .forward, deadline: .seconds(1))
+        let file = "\(dir)/route.json"
+        let json = try JSONParser.parse(Array(FileManager.default.contents(atPath: file) ?? Data()))
+        guard let from = json["from"], let to = json["to"]?.stringValue else {
+            throw CorpusError(message: "route.json must name 'from' and 'to' providers")
+        }
+        let config: JSONValue = [
+            "mappings": .string(mappings.directory),
+            "targets": .object(JSONObject([(key: to, value: JSONValue.object(JSONObject([
+                (key: "provider", value: .string(to)), (key: "endpoint", value: json["targetEndpoint"] ?? "track"),
+                (key: "settings", value: json["settings"] ?? [:]),
+            ])))])),
+            "routes": [[
+                "name": "fixtures", "from": from, "endpoint": json["endpoint"] ?? "track", "to": .string(to),
+                "keys": ["env": "UNUSED"],
+            ]],
+        ]
+        let table = try RouteTable(
+            config: Config.parse(JSONWriter.bytes(config), file: file), mappings: mappings, environment: [:],
+            mappingClock: FixedClock(MappingExample.defaultNow), redactSecrets: true)
+        return table.routes[0]
     }
 
     private func runCase(_ file: String, route: InboundRoute) -> String? {
