@@ -4,6 +4,10 @@
 /// leading zeros, valid escapes and UTF-8, and no key twice in one object (a duplicate key is how
 /// a broken client silently loses a field, so it is an error here). Nesting and size are bounded.
 ///
+/// The whole document is checked at once, but objects below the top level are not built until
+/// something reads them: they keep their text (see ``JSONObject``), so a nested object that is
+/// only passed along costs one check on the way in and one copy on the way out.
+///
 /// ```swift
 /// let value = try JSONParser.parse(Array(#"{"name": "signup"}"#.utf8))
 /// ```
@@ -11,26 +15,41 @@ public struct JSONParser {
     /// The deepest nesting of arrays and objects accepted.
     public static let defaultMaxDepth = 64
 
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private var index = 0
-    private var depth = 0
-    private let maxDepth: Int
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// The document, when nested objects may stay text that shares it; nil builds every value.
+    let source: [UInt8]?
+    var index = 0
+    var depth = 0
+    let maxDepth: Int
     /// When recording: the byte offset where each value starts, by JSON pointer.
-    private var positions: [String: Int]?
-    private var pointer: [String] = []
+    var positions: [String: Int]?
+    var pointer: [String] = []
+    /// The keys of the objects being read, the innermost object's last, to find a duplicate key
+    /// without making strings.
+    var openKeys: [StringText] = []
+    /// Counts what makes the text differ from ``JSONWriter``'s compact form: whitespace between
+    /// tokens and escapes in strings.
+    var formattingMarks = 0
 
-    private init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+    init(bytes: UnsafeBufferPointer<UInt8>, source: [UInt8]?, maxDepth: Int) {
         self.bytes = bytes
+        self.source = source
         self.maxDepth = maxDepth
+        openKeys.reserveCapacity(16)
     }
 
     /// Parses one JSON document.
     /// - Throws: ``JSONParseError`` naming the first problem and where it is.
-    public static func parse(_ input: some Collection<UInt8>, maxDepth: Int = defaultMaxDepth) throws -> JSONValue {
-        if let result = try input.withContiguousStorageIfAvailable({ try parse(buffer: $0, maxDepth: maxDepth) }) {
-            return result
+    public static func parse(_ input: [UInt8], maxDepth: Int = defaultMaxDepth) throws -> JSONValue {
+        try input.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(bytes: buffer, source: input, maxDepth: maxDepth)
+            return try parser.parseDocument()
         }
-        return try Array(input).withUnsafeBufferPointer { try parse(buffer: $0, maxDepth: maxDepth) }
+    }
+
+    /// Parses one JSON document from any collection of bytes.
+    public static func parse(_ input: some Collection<UInt8>, maxDepth: Int = defaultMaxDepth) throws -> JSONValue {
+        try parse(Array(input), maxDepth: maxDepth)
     }
 
     /// Parses one JSON document from a string.
@@ -38,11 +57,20 @@ public struct JSONParser {
         try parse(Array(text.utf8), maxDepth: maxDepth)
     }
 
+    /// Parses one JSON document and builds every value at once, keeping no text: the reference
+    /// that tests hold ``parse(_:maxDepth:)-swift.type.method`` to.
+    public static func parseEagerly(_ input: [UInt8], maxDepth: Int = defaultMaxDepth) throws -> JSONValue {
+        try input.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(bytes: buffer, source: nil, maxDepth: maxDepth)
+            return try parser.parseDocument()
+        }
+    }
+
     /// Parses one JSON document and also returns where each value starts (line and column, both
     /// from 1) by JSON pointer, for error messages about files people edit. Slower than `parse`.
     public static func parseWithPositions(_ input: [UInt8]) throws -> (JSONValue, [String: (line: Int, column: Int)]) {
         try input.withUnsafeBufferPointer { buffer in
-            var parser = JSONParser(bytes: buffer, maxDepth: defaultMaxDepth)
+            var parser = JSONParser(bytes: buffer, source: nil, maxDepth: defaultMaxDepth)
             parser.positions = [:]
             let value = try parser.parseDocument()
             var lineStarts = [0]
@@ -61,36 +89,36 @@ public struct JSONParser {
         }
     }
 
-    private static func parse(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) throws -> JSONValue {
-        var parser = JSONParser(bytes: buffer, maxDepth: maxDepth)
-        return try parser.parseDocument()
-    }
-
     private mutating func parseDocument() throws -> JSONValue {
-        let buffer = bytes
         skipWhitespace()
-        guard index < buffer.count else { throw error("Expecting value") }
+        guard index < bytes.count else { throw error("Expecting value") }
         let value = try parseValue()
         skipWhitespace()
-        guard index == buffer.count else { throw error("Extra data after the JSON value") }
+        guard index == bytes.count else { throw error("Extra data after the JSON value") }
         return value
     }
 
-    // MARK: - Values
+    // MARK: - Building values
 
-    private mutating func parseValue() throws -> JSONValue {
+    mutating func parseValue() throws -> JSONValue {
         guard index < bytes.count else { throw error("Expecting value") }
         if positions != nil {
             positions![pointer.map { "/" + $0.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") }.joined()] = index
         }
         switch bytes[index] {
-        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "{"):
+            if let source, depth > 0 { return .object(JSONObject(text: try checkObjectText(in: source))) }
+            return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
         case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
         case UInt8(ascii: "n"): try expectWord("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let start = index
+            let isInteger = try checkNumber()
+            let literal = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            return .number(JSONNumber(validatedLiteral: literal, isInteger: isInteger))
         default: throw error("Expecting value")
         }
     }
@@ -98,41 +126,24 @@ public struct JSONParser {
     private mutating func parseObject() throws -> JSONValue {
         try enter()
         index += 1
-        var object = JSONObject(reservingCapacity: 8)
+        let keysStart = openKeys.count
+        var keyBits: UInt64 = 0
+        var members: [JSONObject.Member] = []
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(object)
+            return .object(JSONObject(members))
         }
+        members.reserveCapacity(8)
         while true {
-            skipWhitespace()
-            guard peek() == UInt8(ascii: "\"") else {
-                throw error("Expecting property name enclosed in double quotes")
-            }
-            let keyStart = index
-            let key = try parseString()
-            if object[key] != nil {
-                index = keyStart
-                throw error("Duplicate key \"\(key)\"")
-            }
-            skipWhitespace()
-            guard peek() == UInt8(ascii: ":") else { throw error("Expecting ':' delimiter") }
-            index += 1
-            skipWhitespace()
+            let key = makeString(try readKey(objectKeysFrom: keysStart, keyBits: &keyBits))
             if positions != nil { pointer.append(key) }
-            object.append(key, try parseValue())
+            members.append((key: key, value: try parseValue()))
             if positions != nil { pointer.removeLast() }
-            skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ","):
-                index += 1
-            case UInt8(ascii: "}"):
-                index += 1
-                depth -= 1
-                return .object(object)
-            default:
-                throw error("Expecting ',' delimiter")
+            if try endOfMembers(closing: UInt8(ascii: "}")) {
+                closeKeys(from: keysStart)
+                return .object(JSONObject(members))
             }
         }
     }
@@ -153,17 +164,124 @@ public struct JSONParser {
             if positions != nil { pointer.append(String(array.count)) }
             array.append(try parseValue())
             if positions != nil { pointer.removeLast() }
-            skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ","):
-                index += 1
-            case UInt8(ascii: "]"):
-                index += 1
-                depth -= 1
-                return .array(array)
-            default:
-                throw error("Expecting ',' delimiter")
+            if try endOfMembers(closing: UInt8(ascii: "]")) { return .array(array) }
+        }
+    }
+
+    // MARK: - Checking values without building them
+
+    /// Checks the object at `index` as strictly as building it would, and returns its text.
+    private mutating func checkObjectText(in source: [UInt8]) throws -> JSONObject.Text {
+        let start = index
+        let marks = formattingMarks
+        try checkValue()
+        return JSONObject.Text(source: source, range: start..<index, isCompact: formattingMarks == marks)
+    }
+
+    /// Moves past the value at `index`, with every check that building it would make.
+    mutating func checkValue() throws {
+        guard index < bytes.count else { throw error("Expecting value") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): try checkObject()
+        case UInt8(ascii: "["): try checkArray()
+        case UInt8(ascii: "\""): _ = try checkString()
+        case UInt8(ascii: "t"): try expectWord("true")
+        case UInt8(ascii: "f"): try expectWord("false")
+        case UInt8(ascii: "n"): try expectWord("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try checkNumber()
+        default: throw error("Expecting value")
+        }
+    }
+
+    private mutating func checkObject() throws {
+        try enter()
+        index += 1
+        let keysStart = openKeys.count
+        var keyBits: UInt64 = 0
+        skipWhitespace()
+        if peek() == UInt8(ascii: "}") {
+            index += 1
+            depth -= 1
+            return
+        }
+        while true {
+            _ = try readKey(objectKeysFrom: keysStart, keyBits: &keyBits)
+            try checkValue()
+            if try endOfMembers(closing: UInt8(ascii: "}")) {
+                closeKeys(from: keysStart)
+                return
             }
+        }
+    }
+
+    private mutating func checkArray() throws {
+        try enter()
+        index += 1
+        skipWhitespace()
+        if peek() == UInt8(ascii: "]") {
+            index += 1
+            depth -= 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            try checkValue()
+            if try endOfMembers(closing: UInt8(ascii: "]")) { return }
+        }
+    }
+
+    // MARK: - Structure
+
+    /// Reads `"key":` and checks that the key is new among the keys of its object, which start at
+    /// `keysStart` in `openKeys`; `keyBits` is the object's filter of the keys seen so far.
+    mutating func readKey(objectKeysFrom keysStart: Int, keyBits: inout UInt64) throws -> StringText {
+        skipWhitespace()
+        guard peek() == UInt8(ascii: "\"") else { throw error("Expecting property name enclosed in double quotes") }
+        let keyStart = index
+        let key = try checkString()
+        // One bit per key, from its length and end bytes: only a key whose bit is already set
+        // (or an escaped key) is compared with the earlier ones.
+        let last = bytes[max(key.content.upperBound - 1, key.content.lowerBound - 1)]
+        let bit = UInt64(1) << ((UInt64(key.content.count) &* 7 &+ UInt64(last)) & 63)
+        if key.escaped || keyBits & bit != 0 {
+            var earlier = keysStart
+            while earlier < openKeys.count {
+                if sameText(openKeys[earlier], key) {
+                    index = keyStart
+                    throw error("Duplicate key \"\(makeString(key))\"")
+                }
+                earlier += 1
+            }
+        }
+        // After an escaped key every later key is compared: their raw bytes differ.
+        keyBits |= key.escaped ? ~0 : bit
+        openKeys.append(key)
+        skipWhitespace()
+        guard peek() == UInt8(ascii: ":") else { throw error("Expecting ':' delimiter") }
+        index += 1
+        skipWhitespace()
+        return key
+    }
+
+    /// Forgets the keys of the object just read. (After an error the parse is over, so an error
+    /// leaves them.)
+    @inline(__always) private mutating func closeKeys(from keysStart: Int) {
+        openKeys.removeLast(openKeys.count - keysStart)
+    }
+
+    /// After a member or element: true at the closing bracket (consumed), false after a comma.
+    private mutating func endOfMembers(closing: UInt8) throws -> Bool {
+        skipWhitespace()
+        switch peek() {
+        case UInt8(ascii: ","):
+            index += 1
+            return false
+        case closing:
+            index += 1
+            depth -= 1
+            return true
+        default:
+            throw error("Expecting ',' delimiter")
         }
     }
 
@@ -172,108 +290,10 @@ public struct JSONParser {
         guard depth <= maxDepth else { throw error("Nesting deeper than \(maxDepth) levels") }
     }
 
-    // MARK: - Strings
-
-    private mutating func parseString() throws -> String {
-        index += 1  // opening quote
-        let start = index
-        // Fast path: no escapes; ASCII needs no UTF-8 validation.
-        var ascii = true
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                let decoded = ascii ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self)
-                guard let string = decoded else {
-                    index = start
-                    throw error("Invalid UTF-8 in string")
-                }
-                index += 1
-                return string
-            }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw error("Invalid control character in string") }
-            if byte >= 0x80 { ascii = false }
-            index += 1
-        }
-        guard index < bytes.count else { throw error("Unterminated string starting at", at: start - 1) }
-        var utf8 = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
-        while index < bytes.count {
-            let byte = bytes[index]
-            switch byte {
-            case UInt8(ascii: "\""):
-                index += 1
-                guard let string = String(validating: utf8, as: UTF8.self) else {
-                    throw error("Invalid UTF-8 in string", at: start)
-                }
-                return string
-            case UInt8(ascii: "\\"):
-                try parseEscape(into: &utf8)
-            case 0..<0x20:
-                throw error("Invalid control character in string")
-            default:
-                utf8.append(byte)
-                index += 1
-            }
-        }
-        throw error("Unterminated string starting at", at: start - 1)
-    }
-
-    private mutating func parseEscape(into utf8: inout [UInt8]) throws {
-        index += 1
-        guard index < bytes.count else { throw error("Unterminated escape") }
-        let byte = bytes[index]
-        index += 1
-        switch byte {
-        case UInt8(ascii: "\""): utf8.append(UInt8(ascii: "\""))
-        case UInt8(ascii: "\\"): utf8.append(UInt8(ascii: "\\"))
-        case UInt8(ascii: "/"): utf8.append(UInt8(ascii: "/"))
-        case UInt8(ascii: "b"): utf8.append(0x08)
-        case UInt8(ascii: "f"): utf8.append(0x0C)
-        case UInt8(ascii: "n"): utf8.append(0x0A)
-        case UInt8(ascii: "r"): utf8.append(0x0D)
-        case UInt8(ascii: "t"): utf8.append(0x09)
-        case UInt8(ascii: "u"):
-            var scalar = try parseHex4()
-            if (0xD800...0xDBFF).contains(scalar) {
-                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
-                else { throw error("Unpaired surrogate in \\u escape") }
-                index += 2
-                let low = try parseHex4()
-                guard (0xDC00...0xDFFF).contains(low) else { throw error("Unpaired surrogate in \\u escape") }
-                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-            } else if (0xDC00...0xDFFF).contains(scalar) {
-                throw error("Unpaired surrogate in \\u escape")
-            }
-            utf8.append(contentsOf: Unicode.UTF8.encode(Unicode.Scalar(scalar)!)!)
-        default:
-            index -= 1
-            throw error("Invalid \\escape")
-        }
-    }
-
-    private mutating func parseHex4() throws -> UInt32 {
-        guard index + 4 <= bytes.count else { throw error("Invalid \\uXXXX escape") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw error("Invalid \\uXXXX escape")
-            }
-            value = value << 4 | UInt32(digit)
-            index += 1
-        }
-        return value
-    }
-
     // MARK: - Numbers and words
 
-    private mutating func parseNumber() throws -> JSONNumber {
-        let start = index
+    /// Moves past the number at `index`; true when it has neither a fraction nor an exponent.
+    private mutating func checkNumber() throws -> Bool {
         var isInteger = true
         if peek() == UInt8(ascii: "-") { index += 1 }
         guard let first = peek(), isDigit(first) else { throw error("Invalid number") }
@@ -295,8 +315,7 @@ public struct JSONParser {
             guard let digit = peek(), isDigit(digit) else { throw error("Invalid number: digit expected in exponent") }
             skipDigits()
         }
-        let literal = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        return JSONNumber(validatedLiteral: literal, isInteger: isInteger)
+        return isInteger
     }
 
     private mutating func expectWord(_ word: StaticString) throws {
@@ -309,7 +328,7 @@ public struct JSONParser {
         index += count
     }
 
-    @inline(__always) private func peek() -> UInt8? {
+    @inline(__always) func peek() -> UInt8? {
         index < bytes.count ? bytes[index] : nil
     }
 
@@ -321,18 +340,27 @@ public struct JSONParser {
         while index < bytes.count, isDigit(bytes[index]) { index += 1 }
     }
 
-    private mutating func skipWhitespace() {
+    @inline(__always) mutating func skipWhitespace() {
+        if index < bytes.count, bytes[index] > 0x20 { return }
+        skipWhitespaceRun()
+    }
+
+    private mutating func skipWhitespaceRun() {
+        let start = index
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x0A, 0x0D, 0x09: index += 1
-            default: return
+            default:
+                if index != start { formattingMarks += 1 }
+                return
             }
         }
+        if index != start { formattingMarks += 1 }
     }
 
     // MARK: - Errors
 
-    private func error(_ reason: String, at position: Int? = nil) -> JSONParseError {
+    func error(_ reason: String, at position: Int? = nil) -> JSONParseError {
         let offset = min(position ?? index, bytes.count)
         var line = 1
         var lineStart = 0

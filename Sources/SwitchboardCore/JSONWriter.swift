@@ -1,45 +1,15 @@
 /// Writes ``JSONValue``s as compact JSON bytes: numbers exactly as they were read, keys in order,
 /// non-ASCII text as UTF-8, and only the characters JSON requires escaped.
+///
+/// The writer fills a raw buffer that it grows ahead of each value, so appending a byte is a
+/// store, without per-byte capacity or uniqueness checks.
 public enum JSONWriter {
-    /// Appends the compact JSON text of `value` to `output`.
-    public static func write(_ value: JSONValue, into output: inout [UInt8]) {
-        switch value {
-        case .null: appendLiteral("null", to: &output)
-        case .bool(let b): appendLiteral(b ? "true" : "false", to: &output)
-        case .number(let n):
-            if n.literal.utf8.withContiguousStorageIfAvailable({ output.append(contentsOf: $0) }) == nil {
-                output.append(contentsOf: n.literal.utf8)
-            }
-        case .string(let s): writeString(s, into: &output)
-        case .array(let items):
-            output.append(UInt8(ascii: "["))
-            for (i, item) in items.enumerated() {
-                if i > 0 { output.append(UInt8(ascii: ",")) }
-                write(item, into: &output)
-            }
-            output.append(UInt8(ascii: "]"))
-        case .object(let object):
-            output.append(UInt8(ascii: "{"))
-            for (i, member) in object.members.enumerated() {
-                if i > 0 { output.append(UInt8(ascii: ",")) }
-                writeString(member.key, into: &output)
-                output.append(UInt8(ascii: ":"))
-                write(member.value, into: &output)
-            }
-            output.append(UInt8(ascii: "}"))
-        }
-    }
-
-    private static func appendLiteral(_ text: StaticString, to output: inout [UInt8]) {
-        text.withUTF8Buffer { output.append(contentsOf: $0) }
-    }
-
     /// The compact JSON bytes of `value`.
     public static func bytes(_ value: JSONValue) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(512)
-        write(value, into: &output)
-        return output
+        var sink = ByteSink(capacity: 512)
+        defer { sink.deallocate() }
+        write(value, into: &sink)
+        return sink.array()
     }
 
     /// The compact JSON text of `value`.
@@ -47,44 +17,71 @@ public enum JSONWriter {
         String(decoding: bytes(value), as: UTF8.self)
     }
 
-    private static let hexDigits: StaticString = "0123456789abcdef"
-
-    /// Writes a JSON string: runs of bytes that need no escape are copied in one go.
-    static func writeString(_ string: String, into output: inout [UInt8]) {
-        output.append(UInt8(ascii: "\""))
-        if string.utf8.withContiguousStorageIfAvailable({ writeEscaped($0, into: &output) }) == nil {
-            var copy = string
-            copy.withUTF8 { writeEscaped($0, into: &output) }
+    private static func write(_ value: JSONValue, into sink: inout ByteSink) {
+        switch value {
+        case .null: sink.append("null")
+        case .bool(let b): sink.append(b ? "true" : "false")
+        case .number(let n): n.literal.withUTF8Bytes { sink.append($0) }
+        case .string(let s): writeString(s, into: &sink)
+        case .array(let items):
+            sink.append(byte: UInt8(ascii: "["))
+            var first = true
+            for item in items {
+                if !first { sink.append(byte: UInt8(ascii: ",")) }
+                first = false
+                write(item, into: &sink)
+            }
+            sink.append(byte: UInt8(ascii: "]"))
+        case .object(let object):
+            if object.withCompactText({ sink.append($0) }) != nil { return }
+            sink.append(byte: UInt8(ascii: "{"))
+            var first = true
+            for member in object.members {
+                if !first { sink.append(byte: UInt8(ascii: ",")) }
+                first = false
+                writeString(member.key, into: &sink)
+                sink.append(byte: UInt8(ascii: ":"))
+                write(member.value, into: &sink)
+            }
+            sink.append(byte: UInt8(ascii: "}"))
         }
-        output.append(UInt8(ascii: "\""))
     }
 
-    private static func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
-        do {
+    /// Writes a JSON string: runs of bytes that need no escape are copied in one go.
+    private static func writeString(_ string: String, into sink: inout ByteSink) {
+        string.withUTF8Bytes { bytes in
+            // Room for the worst case, every byte as \u00XX, so the loop below never grows.
+            sink.reserve(bytes.count * 6 + 2)
+            sink.append(byte: UInt8(ascii: "\""))
             var runStart = 0
-            for i in 0..<bytes.count {
-                let byte = bytes[i]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                if runStart < i { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+            while true {
+                let i = JSONByteScan.firstSpecial(in: bytes, from: runStart, stopAtNonASCII: false)
+                sink.append(UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+                guard i < bytes.count else { break }
+                appendEscape(bytes[i], into: &sink)
                 runStart = i + 1
-                output.append(UInt8(ascii: "\\"))
-                switch byte {
-                case UInt8(ascii: "\""): output.append(UInt8(ascii: "\""))
-                case UInt8(ascii: "\\"): output.append(UInt8(ascii: "\\"))
-                case 0x0A: output.append(UInt8(ascii: "n"))
-                case 0x0D: output.append(UInt8(ascii: "r"))
-                case 0x09: output.append(UInt8(ascii: "t"))
-                default:
-                    output.append(UInt8(ascii: "u"))
-                    output.append(UInt8(ascii: "0"))
-                    output.append(UInt8(ascii: "0"))
-                    hexDigits.withUTF8Buffer { hex in
-                        output.append(hex[Int(byte >> 4)])
-                        output.append(hex[Int(byte & 0xF)])
-                    }
-                }
             }
-            if runStart < bytes.count { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])) }
+            sink.append(byte: UInt8(ascii: "\""))
+        }
+    }
+
+    private static let hexDigits: StaticString = "0123456789abcdef"
+
+    /// Appends the escape for a quote, a backslash or a control character.
+    private static func appendEscape(_ byte: UInt8, into sink: inout ByteSink) {
+        sink.append(byte: UInt8(ascii: "\\"))
+        switch byte {
+        case UInt8(ascii: "\""): sink.append(byte: UInt8(ascii: "\""))
+        case UInt8(ascii: "\\"): sink.append(byte: UInt8(ascii: "\\"))
+        case 0x0A: sink.append(byte: UInt8(ascii: "n"))
+        case 0x0D: sink.append(byte: UInt8(ascii: "r"))
+        case 0x09: sink.append(byte: UInt8(ascii: "t"))
+        default:
+            sink.append("u00")
+            hexDigits.withUTF8Buffer { hex in
+                sink.append(byte: hex[Int(byte >> 4)])
+                sink.append(byte: hex[Int(byte & 0xF)])
+            }
         }
     }
 }

@@ -5,10 +5,26 @@ import SwitchboardMapping
 /// properties that must hold for every input; a broken property stops the process with a message
 /// (which libFuzzer reports with the input that caused it).
 public enum FuzzEntryPoints {
-    /// The parser: anything it accepts must write back to text that parses to the same value,
-    /// and writing that again gives the same bytes.
+    /// The parser: it accepts and refuses exactly what the eager parser does (with the same
+    /// reason and place), to the same value and bytes; anything it accepts must write back to text
+    /// that parses to the same value, and writing that again gives the same bytes.
     public static func parser(_ bytes: [UInt8]) {
-        guard let value = try? JSONParser.parse(bytes) else { return }
+        let lazy = Result { try JSONParser.parse(bytes) }
+        let eager = Result { try JSONParser.parseEagerly(bytes) }
+        switch (lazy, eager) {
+        case (.success(let a), .success(let b)):
+            guard a == b, JSONWriter.bytes(a) == JSONWriter.bytes(b) else {
+                fatalError("the parser and the eager parser read different values")
+            }
+            readEveryObject(a)
+        case (.failure(let a as JSONParseError), .failure(let b as JSONParseError)):
+            guard a.reason == b.reason, a.offset == b.offset else {
+                fatalError("the parser and the eager parser refuse for different reasons: \(a) / \(b)")
+            }
+        default:
+            fatalError("the parser and the eager parser disagree on whether the input is JSON")
+        }
+        guard let value = try? lazy.get() else { return }
         let written = JSONWriter.bytes(value)
         guard let again = try? JSONParser.parse(written) else {
             fatalError("the writer produced text the parser refuses")
@@ -17,6 +33,23 @@ public enum FuzzEntryPoints {
             fatalError("parse → write → parse changed the value")
         }
         _ = JSONWriter.pretty(value)
+    }
+
+    /// Reads every key of every object by lookup, as mappings do, and checks it against the
+    /// object's members.
+    private static func readEveryObject(_ value: JSONValue) {
+        switch value {
+        case .object(let object):
+            for member in object.members {
+                guard object[member.key] == member.value else { fatalError("a key reads differently from its member") }
+                readEveryObject(member.value)
+            }
+            guard object.isEmpty == object.members.isEmpty else { fatalError("isEmpty disagrees with the members") }
+        case .array(let items):
+            items.forEach(readEveryObject)
+        default:
+            break
+        }
     }
 
     /// The mapping evaluator: the user.com → Flameup route over an arbitrary body either maps
