@@ -22,19 +22,6 @@ extension Instant {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = Instant.civil(fromDays: days)
-        var out: [UInt8] = []
-        out.reserveCapacity(30)
-        Instant.append(year, width: 4, to: &out)
-        out.append(UInt8(ascii: "-"))
-        Instant.append(month, width: 2, to: &out)
-        out.append(UInt8(ascii: "-"))
-        Instant.append(day, width: 2, to: &out)
-        out.append(UInt8(ascii: "T"))
-        Instant.append(secondOfDay / 3600, width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        Instant.append(secondOfDay / 60 % 60, width: 2, to: &out)
-        out.append(UInt8(ascii: ":"))
-        Instant.append(secondOfDay % 60, width: 2, to: &out)
         let digits: Int
         if let fixed = precision.digits {
             digits = fixed
@@ -47,14 +34,41 @@ extension Instant {
         } else {
             digits = 9
         }
-        if digits > 0 {
-            out.append(UInt8(ascii: "."))
-            var divisor: Int64 = 1
-            for _ in 0..<(9 - digits) { divisor *= 10 }
-            Instant.append(Int64(nanoseconds) / divisor, width: digits, to: &out)
+        return String(unsafeUninitializedCapacity: 30) { out in
+            var end = 0
+            /// Writes `value` as exactly `width` decimal digits (zero-padded; higher digits dropped).
+            func put(_ value: Int64, width: Int) {
+                var v = value
+                for i in stride(from: end + width - 1, through: end, by: -1) {
+                    out[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                }
+                end += width
+            }
+            func put(_ byte: Unicode.Scalar) {
+                out[end] = UInt8(ascii: byte)
+                end += 1
+            }
+            put(year, width: 4)
+            put("-")
+            put(month, width: 2)
+            put("-")
+            put(day, width: 2)
+            put("T")
+            put(secondOfDay / 3600, width: 2)
+            put(":")
+            put(secondOfDay / 60 % 60, width: 2)
+            put(":")
+            put(secondOfDay % 60, width: 2)
+            if digits > 0 {
+                put(".")
+                var divisor: Int64 = 1
+                for _ in 0..<(9 - digits) { divisor *= 10 }
+                put(Int64(nanoseconds) / divisor, width: digits)
+            }
+            put("Z")
+            return end
         }
-        out.append(UInt8(ascii: "Z"))
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; the zone is required, `t`/`z` and a space
@@ -121,19 +135,6 @@ extension Instant {
         guard i == utf8.count else { return nil }
         let days = Instant.days(fromCivil: year, month, day)
         return Instant(seconds: days * 86_400 + hour * 3600 + minute * 60 + second - offset, nanoseconds: Int32(nanos))
-    }
-
-    /// Appends `value` as exactly `width` decimal digits (zero-padded; higher digits dropped).
-    private static func append(_ value: Int64, width: Int, to out: inout [UInt8]) {
-        let start = out.count
-        for _ in 0..<width { out.append(UInt8(ascii: "0")) }
-        var v = value
-        var i = start + width - 1
-        while i >= start {
-            out[i] = UInt8(ascii: "0") + UInt8(v % 10)
-            v /= 10
-            i -= 1
-        }
     }
 
     static func daysIn(month: Int64, year: Int64) -> Int64 {

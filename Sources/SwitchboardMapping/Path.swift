@@ -15,18 +15,7 @@ public struct Path: Sendable, Equatable, CustomStringConvertible {
     public let description: String
 
     /// The path without its root, as the sender of the data names the field (`items[0].sku`).
-    public var fieldName: String {
-        var out = ""
-        for segment in segments {
-            switch segment {
-            case .key(let k):
-                if !out.isEmpty { out += "." }
-                out += k
-            case .index(let i): out += "[\(i)]"
-            }
-        }
-        return out.isEmpty ? root : out
-    }
+    public let fieldName: String
 
     /// Parses a path; returns nil for malformed text (the compiler reports it).
     public init?(_ text: String) {
@@ -66,6 +55,20 @@ public struct Path: Sendable, Equatable, CustomStringConvertible {
         self.root = root
         self.segments = segments
         self.description = text
+        self.fieldName = Self.fieldName(root: root, segments: segments)
+    }
+
+    private static func fieldName(root: String, segments: [Segment]) -> String {
+        var out = ""
+        for segment in segments {
+            switch segment {
+            case .key(let k):
+                if !out.isEmpty { out += "." }
+                out += k
+            case .index(let i): out += "[\(i)]"
+            }
+        }
+        return out.isEmpty ? root : out
     }
 
     /// The value at this path, or nil when any step is missing.
