@@ -34,40 +34,41 @@ extension Instant {
         } else {
             digits = 9
         }
-        return String(unsafeUninitializedCapacity: 30) { out in
-            var end = 0
-            /// Writes `value` as exactly `width` decimal digits (zero-padded; higher digits dropped).
-            func put(_ value: Int64, width: Int) {
+        // Written right to left into a fixed buffer; every field has a fixed width.
+        var divisor: Int64 = 1
+        for _ in 0..<(9 - digits) { divisor *= 10 }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 30) { out in
+            let length = digits > 0 ? 21 + digits : 20
+            var i = length - 1
+            @inline(__always) func put(_ byte: UInt8) {
+                out[i] = byte
+                i -= 1
+            }
+            @inline(__always) func put(_ value: Int64, width: Int) {
                 var v = value
-                for i in stride(from: end + width - 1, through: end, by: -1) {
-                    out[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                for _ in 0..<width {
+                    out[i] = UInt8(truncatingIfNeeded: v % 10) &+ UInt8(ascii: "0")
                     v /= 10
+                    i -= 1
                 }
-                end += width
             }
-            func put(_ byte: Unicode.Scalar) {
-                out[end] = UInt8(ascii: byte)
-                end += 1
-            }
-            put(year, width: 4)
-            put("-")
-            put(month, width: 2)
-            put("-")
-            put(day, width: 2)
-            put("T")
-            put(secondOfDay / 3600, width: 2)
-            put(":")
-            put(secondOfDay / 60 % 60, width: 2)
-            put(":")
-            put(secondOfDay % 60, width: 2)
+            put(UInt8(ascii: "Z"))
             if digits > 0 {
-                put(".")
-                var divisor: Int64 = 1
-                for _ in 0..<(9 - digits) { divisor *= 10 }
                 put(Int64(nanoseconds) / divisor, width: digits)
+                put(UInt8(ascii: "."))
             }
-            put("Z")
-            return end
+            put(secondOfDay % 60, width: 2)
+            put(UInt8(ascii: ":"))
+            put(secondOfDay / 60 % 60, width: 2)
+            put(UInt8(ascii: ":"))
+            put(secondOfDay / 3600, width: 2)
+            put(UInt8(ascii: "T"))
+            put(day, width: 2)
+            put(UInt8(ascii: "-"))
+            put(month, width: 2)
+            put(UInt8(ascii: "-"))
+            put(year, width: 4)
+            return String(decoding: UnsafeBufferPointer(rebasing: out[0..<length]), as: UTF8.self)
         }
     }
 

@@ -7,7 +7,17 @@
 /// reading a key scans that text, `members` builds the members when asked, and ``JSONWriter``
 /// copies the text as it is when it is already compact. Changing the object builds it first.
 public struct JSONObject: Sendable, Equatable {
-    public typealias Member = (key: String, value: JSONValue)
+    /// A key and its value. (A struct rather than a tuple: arrays of tuples are copied and
+    /// destroyed through slow generic runtime code.)
+    public struct Member: Sendable, Equatable {
+        public var key: String
+        public var value: JSONValue
+
+        public init(key: String, value: JSONValue) {
+            self.key = key
+            self.value = value
+        }
+    }
 
     private enum Storage: Sendable {
         case members([Member])
@@ -45,6 +55,11 @@ public struct JSONObject: Sendable, Equatable {
     /// Builds an object from members whose keys are already unique.
     public init(_ members: [Member]) { storage = .members(members) }
 
+    /// Builds an object from key-value pairs whose keys are already unique.
+    public init(_ pairs: [(key: String, value: JSONValue)]) {
+        storage = .members(pairs.map { Member(key: $0.key, value: $0.value) })
+    }
+
     init(text: Text) { storage = .text(text) }
 
     /// The members, in order.
@@ -80,14 +95,14 @@ public struct JSONObject: Sendable, Equatable {
             if let index = members.firstIndex(where: { $0.key == key }) {
                 members[index].value = value
             } else {
-                members.append((key: key, value: value))
+                members.append(Member(key: key, value: value))
             }
         }
     }
 
     /// Appends a member whose key the caller knows is new.
     public mutating func append(_ key: String, _ value: JSONValue) {
-        modifyMembers { $0.append((key: key, value: value)) }
+        modifyMembers { $0.append(Member(key: key, value: value)) }
     }
 
     @discardableResult
@@ -99,8 +114,13 @@ public struct JSONObject: Sendable, Equatable {
     }
 
     /// Runs `body` on the members, built if the object was text, without copying the array.
+    @inline(__always)
     private mutating func modifyMembers<R>(_ body: (inout [Member]) -> R) -> R {
-        var members = self.members
+        var members: [Member]
+        switch storage {
+        case .members(let built): members = built
+        case .text(let text): members = JSONParser.members(of: text)
+        }
         storage = .members([])  // lets `members` be the array's only owner
         defer { storage = .members(members) }
         return body(&members)
@@ -120,6 +140,6 @@ public struct JSONObject: Sendable, Equatable {
         }
         let left = lhs.members
         let right = rhs.members
-        return left.count == right.count && zip(left, right).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        return left == right
     }
 }

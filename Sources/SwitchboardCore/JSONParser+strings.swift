@@ -7,7 +7,10 @@ extension JSONParser {
     }
 
     mutating func parseString() throws -> String {
-        makeString(try checkString())
+        // Two statements: `makeString(try checkString())` would copy the parser to call
+        // `makeString` before `checkString` changes it.
+        let text = try checkString()
+        return makeString(text)
     }
 
     /// Checks the string whose opening quote is at `index` (escapes, control characters, UTF-8)

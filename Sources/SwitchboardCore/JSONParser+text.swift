@@ -8,7 +8,9 @@ extension JSONParser {
         reading(text) { parser in
             var members: [JSONObject.Member] = []
             try parser.forEachMember { key, parser in
-                members.append((key: parser.makeString(key), value: try parser.parseValue()))
+                let name = parser.makeString(key)
+                let value = try parser.parseValue()
+                members.append(JSONObject.Member(key: name, value: value))
                 return true
             }
             return members

@@ -107,7 +107,10 @@ public struct JSONParser {
         }
         switch bytes[index] {
         case UInt8(ascii: "{"):
-            if let source, depth > 0 { return .object(JSONObject(text: try checkObjectText(in: source))) }
+            if let source, depth > 0 {
+                let text = try checkObjectText(in: source)
+                return .object(JSONObject(text: text))
+            }
             return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
@@ -137,9 +140,11 @@ public struct JSONParser {
         }
         members.reserveCapacity(8)
         while true {
-            let key = makeString(try readKey(objectKeysFrom: keysStart, keyBits: &keyBits))
+            let keyText = try readKey(objectKeysFrom: keysStart, keyBits: &keyBits)
+            let key = makeString(keyText)
             if positions != nil { pointer.append(key) }
-            members.append((key: key, value: try parseValue()))
+            let value = try parseValue()
+            members.append(JSONObject.Member(key: key, value: value))
             if positions != nil { pointer.removeLast() }
             if try endOfMembers(closing: UInt8(ascii: "}")) {
                 closeKeys(from: keysStart)

@@ -26,7 +26,7 @@ extension Provider {
     /// Renders `error` with this vendor's error answer for its kind.
     public func answer(for error: IngressError) -> InboundAnswer {
         let template = errors.answer(for: error.kind)
-        var members: [JSONObject.Member] = [
+        var members: [(key: String, value: JSONValue)] = [
             ("kind", .string(error.kind.rawValue)), ("status", .integer(Int64(template.status))),
             ("message", .string(error.message)),
         ]

@@ -11,7 +11,7 @@ public struct Mapping: Sendable {
     public let kind: Kind
     public let provider: String
     public let endpoint: String
-    public let fields: [(key: String, rule: Rule)]
+    public let fields: [Rule.Field]
     public let examples: [MappingExample]
     /// Decode only: the path of an array in the request; the fields are evaluated once per
     /// element (readable as `item`, its position as `index`), one canonical event each.

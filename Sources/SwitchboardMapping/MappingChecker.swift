@@ -5,7 +5,8 @@ import SwitchboardCore
 /// every path, every field the vendor's request requires, with compatible types.
 enum MappingChecker {
     static func checkDecode(_ mapping: Mapping, problems: inout [ConfigProblem]) {
-        for (key, rule) in mapping.fields {
+        for field in mapping.fields {
+            let (key, rule) = (field.key, field.rule)
             let pointer = "/fields/\(pointerEscape(key))"
             guard let expected = CanonicalEvent.type(of: key) else {
                 problems.append(ConfigProblem(file: mapping.file, pointer: pointer,
@@ -20,7 +21,8 @@ enum MappingChecker {
     }
 
     static func checkEncode(_ mapping: Mapping, against request: RequestSchema?, vendor: String, problems: inout [ConfigProblem]) {
-        for (key, rule) in mapping.fields where !mapping.batch {
+        for field in mapping.fields where !mapping.batch {
+            let (key, rule) = (field.key, field.rule)
             for path in rule.paths where path.root == "event" {
                 guard case .key(let field)? = path.segments.first else { continue }
                 if CanonicalEvent.type(of: field) == nil {
@@ -42,7 +44,8 @@ enum MappingChecker {
                     message: "\(vendor) requires '\(name)', but this rule can give nothing; add \"required\": true or a default that always gives a value"))
             }
         }
-        for (key, rule) in mapping.fields {
+        for field in mapping.fields {
+            let (key, rule) = (field.key, field.rule)
             let pointer = "/fields/\(pointerEscape(key))"
             guard let declared = request.properties[key] else {
                 if !request.properties.isEmpty {

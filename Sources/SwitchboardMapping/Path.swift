@@ -4,7 +4,10 @@ import SwitchboardCore
 ///
 /// `body.items[0].sku` reads the root `body`, its key `items`, the first element, its key `sku`.
 /// A key that is not a plain name is written in brackets: `body["first name"]`.
-public struct Path: Sendable, Equatable, CustomStringConvertible {
+///
+/// A class, so that reading a rule's paths while mapping costs a reference count, not a copy of
+/// every string in the path.
+public final class Path: Sendable, Equatable, CustomStringConvertible {
     public enum Segment: Sendable, Equatable {
         case key(String)
         case index(Int)
@@ -69,6 +72,10 @@ public struct Path: Sendable, Equatable, CustomStringConvertible {
             }
         }
         return out.isEmpty ? root : out
+    }
+
+    public static func == (lhs: Path, rhs: Path) -> Bool {
+        lhs.description == rhs.description
     }
 
     /// The value at this path, or nil when any step is missing.

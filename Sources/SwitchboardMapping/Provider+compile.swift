@@ -12,7 +12,7 @@ extension Provider {
         let id = reader.string("id", required: true, problems: &problems)
         let name = reader.string("name", problems: &problems)
         var receive: [InboundEndpoint] = []
-        var errors = ErrorAnswers(byKind: [:], fallback: Rule(source: .fields([("message", Rule(source: .paths([Path("error.message")!])))])))
+        var errors = ErrorAnswers(byKind: [:], fallback: Rule(source: .fields([Rule.Field(key: "message", rule: Rule(source: .paths([Path("error.message")!])))])))
         if let receiveJSON = reader.object["receive"],
             let r = JSONReader(receiveJSON, file: file, pointer: "/receive", allowed: ["endpoints", "errors"], problems: &problems)
         {

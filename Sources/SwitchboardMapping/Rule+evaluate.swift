@@ -69,7 +69,8 @@ extension Rule {
             }
             if empty { throw MappingError(field: field, message: "may not be empty") }
         }
-        if let maxLength, case .string(let s) = value, s.count > maxLength {
+        // A string has no more characters than UTF-8 bytes, so only a long one is counted.
+        if let maxLength, case .string(let s) = value, s.utf8.count > maxLength, s.count > maxLength {
             throw MappingError(field: field, message: "must be at most \(maxLength) characters")
         }
         if let time {

@@ -14,13 +14,13 @@ struct RuleCompiler {
     }
 
     /// Compiles an object of named rules (`{"userId": {…}, …}`), keeping their order.
-    mutating func compileFields(_ value: JSONValue, at pointer: String) -> [(key: String, rule: Rule)] {
+    mutating func compileFields(_ value: JSONValue, at pointer: String) -> [Rule.Field] {
         guard case .object(let object) = value else {
             problem(at: pointer, "must be an object of rules")
             return []
         }
         return object.members.compactMap { member in
-            compile(member.value, at: "\(pointer)/\(pointerEscape(member.key))").map { (key: member.key, rule: $0) }
+            compile(member.value, at: "\(pointer)/\(pointerEscape(member.key))").map { Rule.Field(key: member.key, rule: $0) }
         }
     }
 
