@@ -10,6 +10,9 @@ let arguments = CommandLine.arguments
 let mappingsFolder = arguments.count > 1 ? arguments[1] : "mappings"
 let iterations = arguments.count > 2 ? Int(arguments[2]) ?? 200_000 : 200_000
 let roundCount = arguments.count > 3 ? max(1, Int(arguments[3]) ?? 5) : 5
+/// `eager` builds every nested object while parsing, as a mapping that reads every field would
+/// make happen, instead of keeping them as text until read.
+let eager = arguments.count > 4 && arguments[4] == "eager"
 
 let body = Array(#"{"name":"purchase_completed","timestamp":1700000123,"data":{"user":"user-000123","sent_at":1700000123,"plan":"pro","amount":49.99,"currency":"EUR","items":3,"source":"web","session_id":"s-8f14e45fceea167a","flags":{"beta":true,"trial":false},"tags":["a","b"],"ref":"campaign-2026-11"}}"#.utf8)
 let set = try MappingSet.load(directory: mappingsFolder)
@@ -32,7 +35,7 @@ func now() -> UInt64 {
 /// One event through all three stages; returns the nanoseconds each took and the output size.
 func measureOne() throws -> (parse: UInt64, map: UInt64, serialize: UInt64, bytes: Int) {
     let t0 = now()
-    let parsed = try JSONParser.parse(body)
+    let parsed = eager ? try JSONParser.parseEagerly(body) : try JSONParser.parse(body)
     let t1 = now()
     let context = EvaluationContext(clock: clock, [("body", parsed), ("path", path), ("query", emptyQuery)])
     let event = try decode.apply(context)
@@ -68,6 +71,6 @@ for number in 1...roundCount {
 }
 let sorted = rounds.sorted { $0.total < $1.total }
 let best = sorted[0]
-print("events=\(iterations)x\(roundCount) body_bytes=\(body.count) out_bytes=\(bytesOut)")
+print("events=\(iterations)x\(roundCount)\(eager ? " eager" : "") body_bytes=\(body.count) out_bytes=\(bytesOut)")
 print("best: parse_us=\(us(best.parse)) map_us=\(us(best.map)) serialize_us=\(us(best.serialize)) total_us=\(us(best.total))")
 print("median total_us=\(us(sorted[sorted.count / 2].total)) worst total_us=\(us(sorted[sorted.count - 1].total))")
