@@ -79,15 +79,17 @@ public struct IngressPipeline: Sendable {
             throw IngressError(.unavailable, "The event could not be stored; try again later.")
         }
         metrics.accepted(route: route.name, count: appendedEvents.count)
+        // A delivery that waits behind an earlier one of the same user is left to the retry
+        // worker, which sends it in turn.
         for (appended, translated) in zip(appendedEvents, translation.events) {
-            for (i, shadow) in route.shadows.enumerated() {
+            for (i, shadow) in route.shadows.enumerated() where !appended.waitsBehindEarlier[i + 1] {
                 dispatcher.attempt(deliveryId: appended.deliveryIds[i + 1], target: shadow, request: translated.requests[i + 1],
                                    previousAttempts: 0)
             }
         }
         // Several events from one request (a batch) are answered once journaled, like queue mode.
-        guard route.mode == .forward, appendedEvents.count == 1 else {
-            for (appended, translated) in zip(appendedEvents, translation.events) {
+        guard route.mode == .forward, appendedEvents.count == 1, !appendedEvents[0].waitsBehindEarlier[0] else {
+            for (appended, translated) in zip(appendedEvents, translation.events) where !appended.waitsBehindEarlier[0] {
                 dispatcher.attempt(deliveryId: appended.deliveryIds[0], target: route.primary, request: translated.requests[0],
                                    previousAttempts: 0)
             }

@@ -12,7 +12,8 @@ public protocol Journal: Sendable {
     func record(_ outcomes: [DeliveryOutcome]) async throws
     /// Records outcomes without waiting; `completion` runs once they are committed or failed.
     func record(_ outcomes: [DeliveryOutcome], completion: @escaping @Sendable (Result<Void, any Error>) -> Void)
-    /// Pending deliveries due at `now`, oldest first, skipping `excluding`.
+    /// Pending deliveries due at `now`, oldest first, skipping `excluding`. A delivery is left
+    /// out while an earlier one of the same user to the same target is pending (per-user order).
     func dueDeliveries(now: Instant, limit: Int, excluding: Set<Int64>) throws -> [DueDelivery]
     /// Deliveries in the given states, newest first.
     func deliveries(states: Set<DeliveryState>, limit: Int) throws -> [DeliveryRecord]

@@ -37,6 +37,16 @@ public struct AppendedEvent: Sendable {
     public let firstOfName: Bool
     /// One delivery id per target, in the order of `NewEvent.targets`.
     public let deliveryIds: [Int64]
+    /// Per target: true when an earlier delivery of the same user to that target is still
+    /// pending, so this one must not be attempted before it (the retry worker sends it in turn).
+    public let waitsBehindEarlier: [Bool]
+
+    public init(eventId: Int64, firstOfName: Bool, deliveryIds: [Int64], waitsBehindEarlier: [Bool]) {
+        self.eventId = eventId
+        self.firstOfName = firstOfName
+        self.deliveryIds = deliveryIds
+        self.waitsBehindEarlier = waitsBehindEarlier
+    }
 }
 
 public enum DeliveryState: String, Sendable, CaseIterable {

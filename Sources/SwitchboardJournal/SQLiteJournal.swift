@@ -99,6 +99,9 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
                     SELECT d.id, d.event_id, e.route, d.target, d.attempts, e.canonical, e.received_at, d.last_error
                     FROM deliveries d JOIN events e ON e.id = d.event_id
                     WHERE d.state = 'pending' AND d.next_attempt_at <= ?
+                      AND (d.user_id IS NULL OR NOT EXISTS (
+                        SELECT 1 FROM deliveries p
+                        WHERE p.target = d.target AND p.user_id = d.user_id AND p.state = 'pending' AND p.id < d.id))
                     ORDER BY d.next_attempt_at, d.id
                     LIMIT ?
                     """, arguments: [now.milliseconds, limit + excluding.count])
@@ -217,16 +220,27 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             firstOfName = db.changesCount == 1
         }
         let insertDelivery = try db.cachedStatement(sql: """
-            INSERT INTO deliveries (event_id, target, state, attempts, next_attempt_at, updated_at)
-            VALUES (?, ?, 'pending', 0, ?, ?)
+            INSERT INTO deliveries (event_id, target, user_id, state, attempts, next_attempt_at, updated_at)
+            VALUES (?, ?, ?, 'pending', 0, ?, ?)
+            """)
+        let earlierPending = try db.cachedStatement(sql: """
+            SELECT 1 FROM deliveries WHERE target = ? AND user_id = ? AND state = 'pending' LIMIT 1
             """)
         var deliveryIds: [Int64] = []
+        var waits: [Bool] = []
         for target in event.targets {
-            try insertDelivery.execute(arguments: [eventId, target, event.firstAttemptDue.milliseconds,
+            var waitsBehind = false
+            if let user = event.userId {
+                waitsBehind = try Bool.fetchOne(earlierPending, arguments: [target, user]) ?? false
+            }
+            // One that waits is due at once: the order rule, not a lease, holds it back.
+            let due = waitsBehind ? event.receivedAt : event.firstAttemptDue
+            try insertDelivery.execute(arguments: [eventId, target, event.userId, due.milliseconds,
                                                    event.receivedAt.milliseconds])
             deliveryIds.append(db.lastInsertedRowID)
+            waits.append(waitsBehind)
         }
-        return AppendedEvent(eventId: eventId, firstOfName: firstOfName, deliveryIds: deliveryIds)
+        return AppendedEvent(eventId: eventId, firstOfName: firstOfName, deliveryIds: deliveryIds, waitsBehindEarlier: waits)
     }
 
     /// A short reason that never includes statement arguments.

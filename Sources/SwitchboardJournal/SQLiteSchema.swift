@@ -41,6 +41,16 @@ enum SQLiteSchema {
             try db.execute(sql: "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID")
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('journal_id', lower(hex(randomblob(8))))")
         }
+        migrator.registerMigration("v3: per-user order") { db in
+            // A delivery waits while an earlier one of the same user to the same target is
+            // pending; the user is copied onto deliveries so that test is one index lookup.
+            try db.execute(sql: """
+                ALTER TABLE deliveries ADD COLUMN user_id TEXT;
+                UPDATE deliveries SET user_id = (SELECT e.user_id FROM events e WHERE e.id = deliveries.event_id);
+                CREATE INDEX deliveries_user_line ON deliveries(target, user_id, id)
+                    WHERE state = 'pending' AND user_id IS NOT NULL;
+                """)
+        }
         return migrator
     }
 }

@@ -14,7 +14,7 @@ import Testing
         let old = Instant(seconds: now.seconds - 73 * 3600)
         let fresh = Instant(seconds: now.seconds - 3600)
         let appended = try await journal.append([old, fresh].map {
-            NewEvent(route: "r", source: "s", name: "e", userId: "u", receivedAt: $0, canonical: Array("{}".utf8),
+            NewEvent(route: "r", source: "s", name: "e", userId: "u\($0.seconds)", receivedAt: $0, canonical: Array("{}".utf8),
                      targets: ["gone"], firstAttemptDue: $0)
         })
         try await journal.record(appended.map {

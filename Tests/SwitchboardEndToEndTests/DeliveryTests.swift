@@ -96,8 +96,8 @@ let eventPath = "/api/public/users-by-id/u1/events/"
     @Test func pendingDeliveriesAreDeliveredAfterARestart() async throws {
         try await withHarness(deadlineMs: 2_000) { harness in
             harness.flameup.script(Array(repeating: MockFlameup.requestError(503, type: "unavailable", message: "down"), count: 1_000))
-            for _ in 0..<3 {
-                #expect(try await harness.send(path: eventPath, body: validEvent).status == 200)
+            for user in ["u1", "u2", "u3"] {
+                #expect(try await harness.send(path: "/api/public/users-by-id/\(user)/events/", body: validEvent).status == 200)
             }
             let retrying = try await harness.eventually { try harness.deliveries([.pending]).allSatisfy { $0.attempts >= 1 } }
             #expect(retrying)

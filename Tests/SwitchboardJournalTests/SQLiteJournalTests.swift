@@ -12,8 +12,9 @@ import Testing
         try await body(try SQLiteJournal(path: path), path)
     }
 
-    func event(_ name: String, at ms: Int64 = 1_000, targets: [String] = ["a"]) -> NewEvent {
-        NewEvent(route: "r", source: "usercom", name: name, userId: "u", receivedAt: Instant(milliseconds: ms),
+    /// An event of its own user (named after the event) unless `user` is given.
+    func event(_ name: String, at ms: Int64 = 1_000, targets: [String] = ["a"], user: String? = nil) -> NewEvent {
+        NewEvent(route: "r", source: "usercom", name: name, userId: user ?? "u-\(name)", receivedAt: Instant(milliseconds: ms),
                  canonical: Array(#"{"event":"\#(name)"}"#.utf8), targets: targets, firstAttemptDue: Instant(milliseconds: ms + 10_000))
     }
 
@@ -37,6 +38,28 @@ import Testing
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(Set(ids).count == 200)
+        }
+    }
+
+    @Test func aUsersLaterDeliveryIsDueOnlyAfterTheEarlierOneIsSettled() async throws {
+        try await withJournal { journal, _ in
+            let first = try await journal.append([event("a1", targets: ["x", "y"], user: "alice")])[0]
+            let second = try await journal.append([event("a2", targets: ["x", "y"], user: "alice"), event("b1", user: "bob")])
+            #expect(first.waitsBehindEarlier == [false, false])
+            #expect(second[0].waitsBehindEarlier == [true, true], "alice's second event waits on both targets")
+            #expect(second[1].waitsBehindEarlier == [false])
+            let later = Instant(milliseconds: 60_000)
+            var due = try journal.dueDeliveries(now: later, limit: 10, excluding: []).map(\.deliveryId)
+            #expect(due == first.deliveryIds + second[1].deliveryIds)
+            try await journal.record([DeliveryOutcome(deliveryId: first.deliveryIds[0], state: .delivered, attempts: 1,
+                                                      nextAttemptAt: nil, lastStatus: 200, lastError: nil, at: later)])
+            due = try journal.dueDeliveries(now: later, limit: 10, excluding: []).map(\.deliveryId)
+            #expect(Set(due) == [first.deliveryIds[1], second[0].deliveryIds[0], second[1].deliveryIds[0]],
+                    "on target x alice's line moved on; on y it still waits for the first event")
+            try await journal.record([DeliveryOutcome(deliveryId: first.deliveryIds[1], state: .dead, attempts: 1,
+                                                      nextAttemptAt: nil, lastStatus: 422, lastError: "HTTP 422", at: later)])
+            due = try journal.dueDeliveries(now: later, limit: 10, excluding: []).map(\.deliveryId)
+            #expect(due.contains(second[0].deliveryIds[1]), "a dead letter no longer holds the line")
         }
     }
 
