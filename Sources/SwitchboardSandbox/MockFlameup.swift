@@ -24,6 +24,7 @@ public final class MockFlameup: @unchecked Sendable {
     private let lock = NSLock()
     private var received: [Received] = []
     private var scripted: [MockResponse] = []
+    private var scriptedByUser: [String: [MockResponse]] = [:]
     private var counter = 0
 
     public init(token: String, workspace: String) {
@@ -55,10 +56,16 @@ public final class MockFlameup: @unchecked Sendable {
         lock.withLock { scripted += responses }
     }
 
+    /// Answers the next requests for events of `userId` with these, in order.
+    public func script(userId: String, _ responses: [MockResponse]) {
+        lock.withLock { scriptedByUser[userId, default: []] += responses }
+    }
+
     public func reset() {
         lock.withLock {
             received.removeAll()
             scripted.removeAll()
+            scriptedByUser.removeAll()
         }
     }
 
@@ -103,6 +110,14 @@ public final class MockFlameup: @unchecked Sendable {
             fields.append(("timestamp", "Must be an ISO-8601 date-time"))
         }
         guard fields.isEmpty else { return Self.validationError(fields) }
+        if let user = object["userId"]?.stringValue, let next = lock.withLock({ () -> MockResponse? in
+            guard var queue = scriptedByUser[user], !queue.isEmpty else { return nil }
+            let next = queue.removeFirst()
+            scriptedByUser[user] = queue
+            return next
+        }) {
+            return next
+        }
         let id = lock.withLock { () -> Int in
             counter += 1
             return counter
