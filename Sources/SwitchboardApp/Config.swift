@@ -43,6 +43,8 @@ public struct Config: Sendable {
     public var pollIntervalMilliseconds: Int64
     /// How long an event is retried before it is dead-lettered.
     public var retryWindowHours: Int64
+    /// Outages in a row that open a target's circuit breaker, and how long it first stays open.
+    public var breaker: (threshold: Int, openMilliseconds: Int64) = (5, 5_000)
     public var targets: [String: Target]
     public var routes: [Route]
 
@@ -98,9 +100,11 @@ public struct Config: Sendable {
         var backoff: (Int64, Int64) = (1_000, 300_000)
         var poll: Int64 = 250
         var retryWindowHours: Int64 = 72
+        var breaker: (Int, Int64) = (5, 5_000)
         if let d = r.object["delivery"],
             let dr = JSONReader(d, file: file, pointer: "/delivery",
-                                allowed: ["timeoutMs", "connectTimeoutMs", "backoffBaseMs", "backoffCapMs", "pollIntervalMs", "retryWindowHours"],
+                                allowed: ["timeoutMs", "connectTimeoutMs", "backoffBaseMs", "backoffCapMs", "pollIntervalMs", "retryWindowHours",
+                                          "breakerThreshold", "breakerOpenMs"],
                                 problems: &problems)
         {
             timeout = dr.int("timeoutMs", range: 100...600_000, problems: &problems).map(Int.init) ?? timeout
@@ -109,6 +113,8 @@ public struct Config: Sendable {
             backoff.1 = dr.int("backoffCapMs", range: 1...86_400_000, problems: &problems) ?? backoff.1
             poll = dr.int("pollIntervalMs", range: 10...60_000, problems: &problems) ?? poll
             retryWindowHours = dr.int("retryWindowHours", range: 1...8_760, problems: &problems) ?? retryWindowHours
+            breaker.0 = dr.int("breakerThreshold", range: 1...1_000, problems: &problems).map(Int.init) ?? breaker.0
+            breaker.1 = dr.int("breakerOpenMs", range: 10...3_600_000, problems: &problems) ?? breaker.1
         }
         var targets: [String: Target] = [:]
         if let t = r.object["targets"], case .object(let object) = t {
@@ -133,9 +139,11 @@ public struct Config: Sendable {
             problems.append(ConfigProblem(file: file, pointer: "/routes", message: "must list at least one route"))
         }
         guard problems.isEmpty else { throw ConfigProblems(problems) }
-        return Config(host: host, port: port, admin: admin, eventLoopThreads: eventLoopThreads, mappings: mappings, journalPath: journalPath, durability: durability,
-                      timeoutMilliseconds: timeout, connectTimeoutMilliseconds: connectTimeout, backoff: backoff,
-                      pollIntervalMilliseconds: poll, retryWindowHours: retryWindowHours, targets: targets, routes: routes)
+        var config = Config(host: host, port: port, admin: admin, eventLoopThreads: eventLoopThreads, mappings: mappings, journalPath: journalPath, durability: durability,
+                            timeoutMilliseconds: timeout, connectTimeoutMilliseconds: connectTimeout, backoff: backoff,
+                            pollIntervalMilliseconds: poll, retryWindowHours: retryWindowHours, targets: targets, routes: routes)
+        config.breaker = breaker
+        return config
     }
 
     /// Listens on `HOST:PORT` instead; false (and no change) when `text` is not one.

@@ -51,6 +51,10 @@ public final class Gateway: Sendable {
             backoff: Backoff(baseMilliseconds: config.backoff.baseMilliseconds, capMilliseconds: config.backoff.capMilliseconds),
             clock: clock, logger: logger)
         dispatcher.metrics = metrics
+        dispatcher.breakerTemplate = CircuitBreaker(
+            threshold: config.breaker.threshold, openMilliseconds: config.breaker.openMilliseconds,
+            maxOpenMilliseconds: max(config.backoff.capMilliseconds, config.breaker.openMilliseconds),
+            probeWaitMilliseconds: Int64(config.timeoutMilliseconds))
         var pipeline = IngressPipeline(
             routes: routes, journal: journal, dispatcher: dispatcher, clock: clock, mappingClock: mappingClock,
             attemptLease: .milliseconds(Int64(config.timeoutMilliseconds) + 5_000), logger: logger)

@@ -10,6 +10,7 @@ public final class PrometheusMetrics: EventMetrics, @unchecked Sendable {
     private let lock = NSLock()
     private var counters: [String: Counter] = [:]
     private var histograms: [String: ValueHistogram] = [:]
+    private var circuits: [String: Gauge] = [:]
     private let dropped: Counter
     private let backlog: Gauge
     private let backlogAge: Gauge
@@ -47,6 +48,17 @@ public final class PrometheusMetrics: EventMetrics, @unchecked Sendable {
     public func deadLettered(target: String, errorType: String) {
         counter("switchboard_deliveries_dead_lettered_total", [("target", target), ("error_type", errorType)],
                 "Deliveries given up on, kept with their reason for replay.").increment()
+    }
+
+    public func circuit(target: String, open: Bool) {
+        let gauge = lock.withLock { () -> Gauge in
+            if let existing = circuits[target] { return existing }
+            let made = registry.makeGauge(name: "switchboard_target_circuit_open", labels: [("target", target)],
+                                          help: "1 while the target's circuit breaker holds deliveries back (the target looks down).")
+            circuits[target] = made
+            return made
+        }
+        gauge.set(Int64(open ? 1 : 0))
     }
 
     /// The text for `GET /metrics`, with the backlog read from the journal now.

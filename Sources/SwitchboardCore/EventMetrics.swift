@@ -8,6 +8,8 @@ public protocol EventMetrics: Sendable {
     func delivered(target: String, seconds: Double)
     func retried(target: String, errorType: String)
     func deadLettered(target: String, errorType: String)
+    /// A target's circuit breaker opened (nothing is sent but probes) or closed again.
+    func circuit(target: String, open: Bool)
 }
 
 /// Counts nothing.
@@ -18,6 +20,7 @@ public struct NoMetrics: EventMetrics {
     public func delivered(target: String, seconds: Double) {}
     public func retried(target: String, errorType: String) {}
     public func deadLettered(target: String, errorType: String) {}
+    public func circuit(target: String, open: Bool) {}
 }
 
 /// The `error_type` label of a failure reason: a small fixed set, so dashboards stay stable.
@@ -27,7 +30,7 @@ public enum ErrorType {
             if status == 429 { return "rate_limited" }
             return status >= 500 ? "http_5xx" : "http_4xx"
         }
-        for prefix in ["tls", "network", "config", "mapping", "paused"] where reason.hasPrefix(prefix) { return prefix }
+        for prefix in ["tls", "network", "config", "mapping", "paused", "circuit"] where reason.hasPrefix(prefix) { return prefix }
         if reason.hasPrefix("retry window") { return "retry_window" }
         return "other"
     }

@@ -26,6 +26,10 @@ public final class Dispatcher: @unchecked Sendable {
     private var inFlight: Set<Int64> = []
     /// Targets that answered with `Retry-After`, and until when nothing is sent to them.
     private var pausedUntil: [String: Instant] = [:]
+    /// One circuit breaker per target, made from `breakerTemplate` on first use.
+    private var breakers: [String: CircuitBreaker] = [:]
+    /// The settings every target's breaker starts from.
+    public var breakerTemplate = CircuitBreaker()
     /// Where deliveries, retries and dead letters are counted.
     public var metrics: any EventMetrics = NoMetrics()
     /// The longest `Retry-After` honoured.
@@ -63,15 +67,24 @@ public final class Dispatcher: @unchecked Sendable {
         onResult: (@Sendable (Attempt) -> Void)? = nil
     ) {
         let now = clock.now()
-        let (claimed, paused) = lock.withLock { () -> (Bool, Instant?) in
-            let until = pausedUntil[target.name].flatMap { $0 > now ? $0 : nil }
-            return (inFlight.insert(deliveryId).inserted, until)
+        let (claimed, paused, permit) = lock.withLock { () -> (Bool, Instant?, CircuitBreaker.Permit) in
+            guard inFlight.insert(deliveryId).inserted else { return (false, nil, .send) }
+            if let until = pausedUntil[target.name], until > now { return (true, until, .send) }
+            return (true, nil, breakers[target.name, default: breakerTemplate].permit(now: now))
         }
         guard claimed else { return }
         if let paused {
             // The vendor asked for quiet: do not send, wait for the pause to end.
             onResult?(Attempt(verdict: .retry("paused"), status: nil))
-            postpone(deliveryId: deliveryId, target: target.name, attempts: previousAttempts, until: paused)
+            postpone(deliveryId: deliveryId, target: target.name, attempts: previousAttempts, until: paused,
+                     reason: "paused: \(target.name) asked to wait (Retry-After)")
+            return
+        }
+        if case .wait(let until) = permit {
+            // The target looks down: leave the vendor alone until the breaker lets a probe through.
+            onResult?(Attempt(verdict: .retry("circuit open"), status: nil))
+            postpone(deliveryId: deliveryId, target: target.name, attempts: previousAttempts, until: until,
+                     reason: "circuit open: \(target.name) is failing; waiting for a probe to succeed")
             return
         }
         var request = request
@@ -80,6 +93,7 @@ public final class Dispatcher: @unchecked Sendable {
         transport.send(request) { [self] result in
             let reason = result.status.flatMap { (200..<300).contains($0) ? nil : target.vendorReason(result.body) }
             let verdict = Classifier.classify(result, vendorReason: reason)
+            noteForBreaker(verdict, status: result.status, target: target.name, probe: permit == .probe)
             onResult?(Attempt(verdict: verdict, status: result.status))
             var wait: Int64?
             if case .retry = verdict, let header = result.retryAfter,
@@ -99,10 +113,29 @@ public final class Dispatcher: @unchecked Sendable {
         }
     }
 
+    /// Tells the target's breaker how an attempt went, and logs and counts when it opens or closes.
+    private func noteForBreaker(_ verdict: Verdict, status: Int?, target: String, probe: Bool) {
+        let outage = CircuitBreaker.isOutage(verdict, status: status)
+        let now = clock.now()
+        let (changed, open) = lock.withLock { () -> (Bool, Bool) in
+            var breaker = breakers[target, default: breakerTemplate]
+            let changed = breaker.record(outage: outage, now: now)
+            breakers[target] = breaker
+            return (changed, !breaker.isClosed)
+        }
+        guard changed else { return }
+        metrics.circuit(target: target, open: open)
+        if open {
+            logger.warning("circuit opened: the target looks down; only probes are sent", metadata: ["sb.target": "\(target)"])
+        } else {
+            logger.notice("circuit closed: the target answers again", metadata: ["sb.target": "\(target)", "sb.probe": "\(probe)"])
+        }
+    }
+
     /// Leaves a delivery pending until `until` without counting an attempt.
-    private func postpone(deliveryId: Int64, target: String, attempts: Int, until: Instant) {
+    private func postpone(deliveryId: Int64, target: String, attempts: Int, until: Instant, reason: String) {
         let outcome = DeliveryOutcome(deliveryId: deliveryId, state: .pending, attempts: attempts, nextAttemptAt: until,
-                                      lastStatus: nil, lastError: "paused: \(target) asked to wait (Retry-After)", at: clock.now())
+                                      lastStatus: nil, lastError: reason, at: clock.now())
         commit(outcome)
     }
 

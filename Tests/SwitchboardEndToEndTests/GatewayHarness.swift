@@ -39,6 +39,9 @@ final class GatewayHarness: @unchecked Sendable {
     let mappings: String
     private(set) var adminPort = 0
     static let adminToken = "admin-token-for-tests"
+    /// Outages in a row that open the target's circuit breaker (high by default, so that tests
+    /// about retries see every attempt).
+    var breakerThreshold = 1_000
 
     init(caFile: String = fixture("tls/ca.pem"), mode: String = "forward", deadlineMs: Int = 5_000,
          directory: String? = nil, copyMappings: Bool = false) async throws {
@@ -71,7 +74,7 @@ final class GatewayHarness: @unchecked Sendable {
               "mappings": "\(mappings)",
               "journal": { "path": "\(journalPath)", "durability": "full" },
               "delivery": { "timeoutMs": 3000, "connectTimeoutMs": 1000, "backoffBaseMs": 50, "backoffCapMs": 200,
-                            "pollIntervalMs": 20 },
+                            "pollIntervalMs": 20, "breakerThreshold": \(breakerThreshold), "breakerOpenMs": 200 },
               "targets": {
                 "flameup": {
                   "provider": "flameup", "baseURL": "\(server.baseURL)", "caFile": "\(caFile)",
