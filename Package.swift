@@ -103,6 +103,13 @@ let package = Package(
             dependencies: ["SwitchboardCore", "SwitchboardMapping", "SwitchboardDelivery"],
             swiftSettings: swiftSettings
         ),
+        // Fault scenarios against a real gateway process (faults/README.md); the tests run short ones.
+        .target(
+            name: "SwitchboardFaults",
+            dependencies: ["SwitchboardCore", "SwitchboardDelivery", "SwitchboardJournal", "SwitchboardSandbox"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "FaultDriver", dependencies: ["SwitchboardFaults"], swiftSettings: swiftSettings),
         .testTarget(name: "SwitchboardCoreTests", dependencies: ["SwitchboardCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SwitchboardMappingTests",
@@ -124,7 +131,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardEndToEndTests",
-            dependencies: ["SwitchboardApp", "SwitchboardSandbox", "switchboard"],
+            dependencies: ["SwitchboardApp", "SwitchboardSandbox", "SwitchboardFaults", "switchboard"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -45,6 +45,8 @@ public struct Config: Sendable {
     public var retryWindowHours: Int64
     /// Outages in a row that open a target's circuit breaker, and how long it first stays open.
     public var breaker: (threshold: Int, openMilliseconds: Int64) = (5, 5_000)
+    /// On SIGTERM, how long in-flight deliveries may take to finish after intake has stopped.
+    public var drainMilliseconds: Int64 = 10_000
     public var targets: [String: Target]
     public var routes: [Route]
 
@@ -101,10 +103,11 @@ public struct Config: Sendable {
         var poll: Int64 = 250
         var retryWindowHours: Int64 = 72
         var breaker: (Int, Int64) = (5, 5_000)
+        var drain: Int64 = 10_000
         if let d = r.object["delivery"],
             let dr = JSONReader(d, file: file, pointer: "/delivery",
                                 allowed: ["timeoutMs", "connectTimeoutMs", "backoffBaseMs", "backoffCapMs", "pollIntervalMs", "retryWindowHours",
-                                          "breakerThreshold", "breakerOpenMs"],
+                                          "breakerThreshold", "breakerOpenMs", "drainMs"],
                                 problems: &problems)
         {
             timeout = dr.int("timeoutMs", range: 100...600_000, problems: &problems).map(Int.init) ?? timeout
@@ -115,6 +118,7 @@ public struct Config: Sendable {
             retryWindowHours = dr.int("retryWindowHours", range: 1...8_760, problems: &problems) ?? retryWindowHours
             breaker.0 = dr.int("breakerThreshold", range: 1...1_000, problems: &problems).map(Int.init) ?? breaker.0
             breaker.1 = dr.int("breakerOpenMs", range: 10...3_600_000, problems: &problems) ?? breaker.1
+            drain = dr.int("drainMs", range: 0...600_000, problems: &problems) ?? drain
         }
         var targets: [String: Target] = [:]
         if let t = r.object["targets"], case .object(let object) = t {
@@ -143,6 +147,7 @@ public struct Config: Sendable {
                             timeoutMilliseconds: timeout, connectTimeoutMilliseconds: connectTimeout, backoff: backoff,
                             pollIntervalMilliseconds: poll, retryWindowHours: retryWindowHours, targets: targets, routes: routes)
         config.breaker = breaker
+        config.drainMilliseconds = drain
         return config
     }
 

@@ -81,9 +81,9 @@ public final class Gateway: Sendable {
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             eventLoopGroupProvider: config.eventLoopThreads.map { .shared(MultiThreadedEventLoopGroup(numberOfThreads: $0)) } ?? .singleton,
             logger: logger)
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: app), .init(service: retryWorker), .init(service: reloader),
-        ]
+        // A graceful shutdown stops services last to first: intake (the app) first, so that no
+        // new event arrives while the rest winds down.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let admin = config.admin {
             services.append(.init(service: Application(
                 responder: AdminResponder(token: adminToken, reloader: reloader, routes: routes, metrics: metrics, journal: journal),
@@ -91,10 +91,18 @@ public final class Gateway: Sendable {
                 onServerRunning: { channel in await onAdminListening(channel.localAddress?.port ?? 0) },
                 logger: logger)))
         }
+        services += [.init(service: reloader), .init(service: retryWorker), .init(service: app)]
         let group = ServiceGroup(
             configuration: .init(services: services,
                                  gracefulShutdownSignals: signals, logger: logger))
         defer { transport.shutdown() }
         try await group.run()
+        // Intake has stopped; let the attempts in flight finish, for a bounded time.
+        let unfinished = await dispatcher.drain(timeout: .milliseconds(config.drainMilliseconds))
+        if unfinished > 0 {
+            logger.warning("stopping with attempts in flight; they stay pending and resume on the next start",
+                           metadata: ["sb.in_flight": "\(unfinished)"])
+        }
+        logger.notice("stopped")
     }
 }

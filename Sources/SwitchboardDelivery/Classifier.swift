@@ -5,6 +5,12 @@ public enum Verdict: Sendable, Equatable {
     case retry(String)
     /// Give up and keep the event as a dead letter with this reason.
     case deadLetter(String)
+
+    /// True when no further attempt follows (delivered or dead-lettered).
+    public var isFinal: Bool {
+        if case .retry = self { return false }
+        return true
+    }
 }
 
 /// Classifies an attempt's result. A pure function of the status and libcurl's code:

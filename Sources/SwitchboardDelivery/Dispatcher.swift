@@ -24,6 +24,15 @@ public final class Dispatcher: @unchecked Sendable {
     private let logger: Logger
     private let lock = NSLock()
     private var inFlight: Set<Int64> = []
+    /// Deliveries whose final outcome (delivered or dead) is known but not yet committed.
+    private var settled: Set<Int64> = []
+    /// What to call once an attempt's outcome is committed, by delivery.
+    private var onCommitted: [Int64: @Sendable (DeliveryState) -> Void] = [:]
+    /// Set when the gateway left a delivery waiting behind an earlier one of its user; cleared by
+    /// the worker when it finds nothing due.
+    private var followersWaiting = false
+    /// Signalled when a delivery that others may wait behind has its outcome committed.
+    public let wakeup = Wakeup()
     /// Targets that answered with `Retry-After`, and until when nothing is sent to them.
     private var pausedUntil: [String: Instant] = [:]
     /// One circuit breaker per target, made from `breakerTemplate` on first use.
@@ -47,9 +56,35 @@ public final class Dispatcher: @unchecked Sendable {
         self.logger = logger
     }
 
+    /// True when the final outcome of delivery `id` is known but not yet in the journal.
+    public func isSettled(_ id: Int64) -> Bool {
+        lock.withLock { settled.contains(id) }
+    }
+
+    /// Notes that a delivery was left waiting behind an earlier one of its user.
+    public func noteFollowerWaiting() {
+        lock.withLock { followersWaiting = true }
+    }
+
+    /// Notes that the worker found nothing due.
+    public func noteNothingDue() {
+        lock.withLock { followersWaiting = false }
+    }
+
     /// The deliveries being attempted right now.
     public var inFlightIds: Set<Int64> {
         lock.withLock { inFlight }
+    }
+
+    /// Waits until no attempt is in flight or `timeout` has passed; returns how many were still in
+    /// flight then (those stay pending in the journal and are resumed by the next start).
+    public func drain(timeout: Duration) async -> Int {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if lock.withLock({ inFlight.isEmpty }) { return 0 }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return lock.withLock { inFlight.count }
     }
 
     /// The idempotency key of a delivery: the same on every attempt, different for every event
@@ -61,18 +96,25 @@ public final class Dispatcher: @unchecked Sendable {
 
     /// Sends one attempt of delivery `deliveryId`, whose earlier attempts number `previousAttempts`,
     /// with an `Idempotency-Key` header. `onResult` runs as soon as the vendor has answered (before
-    /// the outcome is committed).
+    /// the outcome is committed); `onCommitted` once the outcome is in the journal.
     public func attempt(
         deliveryId: Int64, target: DeliveryTarget, request: OutboundRequest, previousAttempts: Int,
-        onResult: (@Sendable (Attempt) -> Void)? = nil
+        readFromJournal: Bool = false, onResult: (@Sendable (Attempt) -> Void)? = nil,
+        onCommitted: (@Sendable (DeliveryState) -> Void)? = nil
     ) {
         let now = clock.now()
-        let (claimed, paused, permit) = lock.withLock { () -> (Bool, Instant?, CircuitBreaker.Permit) in
-            guard inFlight.insert(deliveryId).inserted else { return (false, nil, .send) }
-            if let until = pausedUntil[target.name], until > now { return (true, until, .send) }
-            return (true, nil, breakers[target.name, default: breakerTemplate].permit(now: now))
+        guard lock.withLock({ inFlight.insert(deliveryId).inserted }) else { return }
+        // A delivery read from the journal a moment ago may have settled since (its attempt ended
+        // between the read and the claim): with the claim held, the journal's word is final.
+        if readFromJournal, (try? journal.isPending(deliveryId: deliveryId)) != true {
+            _ = lock.withLock { inFlight.remove(deliveryId) }
+            return
         }
-        guard claimed else { return }
+        let (paused, permit) = lock.withLock { () -> (Instant?, CircuitBreaker.Permit) in
+            if let onCommitted { self.onCommitted[deliveryId] = onCommitted }
+            if let until = pausedUntil[target.name], until > now { return (until, .send) }
+            return (nil, breakers[target.name, default: breakerTemplate].permit(now: now))
+        }
         if let paused {
             // The vendor asked for quiet: do not send, wait for the pause to end.
             onResult?(Attempt(verdict: .retry("paused"), status: nil))
@@ -93,6 +135,7 @@ public final class Dispatcher: @unchecked Sendable {
         transport.send(request) { [self] result in
             let reason = result.status.flatMap { (200..<300).contains($0) ? nil : target.vendorReason(result.body) }
             let verdict = Classifier.classify(result, vendorReason: reason)
+            if verdict.isFinal { _ = lock.withLock { settled.insert(deliveryId) } }
             noteForBreaker(verdict, status: result.status, target: target.name, probe: permit == .probe)
             onResult?(Attempt(verdict: verdict, status: result.status))
             var wait: Int64?
@@ -143,6 +186,10 @@ public final class Dispatcher: @unchecked Sendable {
     public func giveUp(deliveryId: Int64, target: String, previousAttempts: Int, reason: String) {
         let claimed = lock.withLock { inFlight.insert(deliveryId).inserted }
         guard claimed else { return }
+        guard (try? journal.isPending(deliveryId: deliveryId)) == true else {
+            _ = lock.withLock { inFlight.remove(deliveryId) }
+            return
+        }
         record(.deadLetter(reason), status: nil, deliveryId: deliveryId, target: target, attempts: previousAttempts)
     }
 
@@ -183,7 +230,13 @@ public final class Dispatcher: @unchecked Sendable {
             if case .failure(let error) = result {
                 logger.error("could not record a delivery outcome", metadata: ["sb.delivery.id": "\(deliveryId)", "sb.error": "\(error)"])
             }
-            _ = lock.withLock { inFlight.remove(deliveryId) }
+            let (wake, then) = lock.withLock { () -> (Bool, (@Sendable (DeliveryState) -> Void)?) in
+                inFlight.remove(deliveryId)
+                settled.remove(deliveryId)
+                return (outcome.state != .pending && followersWaiting, onCommitted.removeValue(forKey: deliveryId))
+            }
+            if wake { wakeup.signal() }
+            if case .success = result { then?(outcome.state) }
         }
     }
 }

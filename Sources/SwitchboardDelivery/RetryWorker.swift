@@ -31,7 +31,7 @@ public struct RetryWorker: Service {
     public func run() async throws {
         while !Task.isCancelledOrShuttingDown {
             runOnce()
-            try? await Task.sleep(for: interval)
+            await dispatcher.wakeup.wait(timeout: interval)
         }
     }
 
@@ -45,35 +45,55 @@ public struct RetryWorker: Service {
             logger.error("could not read due deliveries", metadata: ["sb.error": "\(error)"])
             return 0
         }
-        let targets = dispatcher.targets.load()
+        if due.isEmpty { dispatcher.noteNothingDue() }
+        for delivery in due { start(delivery) }
+        return due.count
+    }
+}
+
+extension RetryWorker {
+    /// Attempts one due delivery; once it has settled, the next delivery of the same user to the
+    /// same target follows at once (without waiting for the next poll), so a user's queue drains
+    /// one event after another.
+    func start(_ delivery: DueDelivery) {
         let windowMs = retryWindow.components.seconds * 1000
         let now = clock.now()
-        for delivery in due {
-            if delivery.attempts > 0, now.milliseconds - delivery.receivedAt.milliseconds > windowMs {
-                dispatcher.giveUp(deliveryId: delivery.deliveryId, target: delivery.target, previousAttempts: delivery.attempts,
-                                  reason: "retry window of \(windowMs / 3_600_000) h passed after \(delivery.attempts) attempts; last: \(delivery.lastError ?? "-")")
-                continue
-            }
-            guard let target = targets[delivery.target] else {
-                dispatcher.giveUp(deliveryId: delivery.deliveryId, target: delivery.target,
-                                  previousAttempts: delivery.attempts,
-                                  reason: "config: no target named '\(delivery.target)'")
-                continue
-            }
-            do {
-                let event = try JSONParser.parse(delivery.canonical)
-                let request = try target.request(for: event)
-                dispatcher.attempt(deliveryId: delivery.deliveryId, target: target, request: request,
-                                   previousAttempts: delivery.attempts)
-            } catch let error as MappingError {
-                dispatcher.giveUp(deliveryId: delivery.deliveryId, target: target.name,
-                                  previousAttempts: delivery.attempts, reason: "mapping: \(error)")
-            } catch {
-                dispatcher.giveUp(deliveryId: delivery.deliveryId, target: target.name,
-                                  previousAttempts: delivery.attempts, reason: "journal: the stored event is not valid JSON")
-            }
+        if delivery.attempts > 0, now.milliseconds - delivery.receivedAt.milliseconds > windowMs {
+            dispatcher.giveUp(deliveryId: delivery.deliveryId, target: delivery.target, previousAttempts: delivery.attempts,
+                              reason: "retry window of \(windowMs / 3_600_000) h passed after \(delivery.attempts) attempts; last: \(delivery.lastError ?? "-")")
+            return
         }
-        return due.count
+        guard let target = dispatcher.targets.load()[delivery.target] else {
+            dispatcher.giveUp(deliveryId: delivery.deliveryId, target: delivery.target, previousAttempts: delivery.attempts,
+                              reason: "config: no target named '\(delivery.target)'")
+            return
+        }
+        do {
+            let event = try JSONParser.parse(delivery.canonical)
+            let request = try target.request(for: event)
+            dispatcher.attempt(deliveryId: delivery.deliveryId, target: target, request: request,
+                               previousAttempts: delivery.attempts, readFromJournal: true) { _ in } onCommitted: { state in
+                guard state != .pending, let user = delivery.userId else { return }
+                self.startNext(target: delivery.target, userId: user)
+            }
+        } catch let error as MappingError {
+            dispatcher.giveUp(deliveryId: delivery.deliveryId, target: target.name,
+                              previousAttempts: delivery.attempts, reason: "mapping: \(error)")
+        } catch {
+            dispatcher.giveUp(deliveryId: delivery.deliveryId, target: target.name,
+                              previousAttempts: delivery.attempts, reason: "journal: the stored event is not valid JSON")
+        }
+    }
+
+    private func startNext(target: String, userId: String) {
+        guard !Task.isShuttingDownGracefully else { return }
+        do {
+            // One already in flight is not sent twice: the dispatcher's claim refuses it.
+            guard let next = try journal.headOfLine(target: target, userId: userId, now: clock.now()) else { return }
+            start(next)
+        } catch {
+            logger.error("could not read the next delivery of a user", metadata: ["sb.error": "\(error)"])
+        }
     }
 }
 

@@ -81,15 +81,21 @@ public struct IngressPipeline: Sendable {
         metrics.accepted(route: route.name, count: appendedEvents.count)
         // A delivery that waits behind an earlier one of the same user is left to the retry
         // worker, which sends it in turn.
+        if appendedEvents.contains(where: { appended in
+            appended.deliveryIds.indices.contains { appended.waits(target: $0, isSettled: dispatcher.isSettled) }
+        }) {
+            dispatcher.noteFollowerWaiting()
+        }
         for (appended, translated) in zip(appendedEvents, translation.events) {
-            for (i, shadow) in route.shadows.enumerated() where !appended.waitsBehindEarlier[i + 1] {
+            for (i, shadow) in route.shadows.enumerated() where !appended.waits(target: i + 1, isSettled: dispatcher.isSettled) {
                 dispatcher.attempt(deliveryId: appended.deliveryIds[i + 1], target: shadow, request: translated.requests[i + 1],
                                    previousAttempts: 0)
             }
         }
         // Several events from one request (a batch) are answered once journaled, like queue mode.
-        guard route.mode == .forward, appendedEvents.count == 1, !appendedEvents[0].waitsBehindEarlier[0] else {
-            for (appended, translated) in zip(appendedEvents, translation.events) where !appended.waitsBehindEarlier[0] {
+        guard route.mode == .forward, appendedEvents.count == 1, !appendedEvents[0].waits(target: 0, isSettled: dispatcher.isSettled)
+        else {
+            for (appended, translated) in zip(appendedEvents, translation.events) where !appended.waits(target: 0, isSettled: dispatcher.isSettled) {
                 dispatcher.attempt(deliveryId: appended.deliveryIds[0], target: route.primary, request: translated.requests[0],
                                    previousAttempts: 0)
             }

@@ -15,6 +15,11 @@ public protocol Journal: Sendable {
     /// Pending deliveries due at `now`, oldest first, skipping `excluding`. A delivery is left
     /// out while an earlier one of the same user to the same target is pending (per-user order).
     func dueDeliveries(now: Instant, limit: Int, excluding: Set<Int64>) throws -> [DueDelivery]
+    /// The first pending delivery of `userId` to `target`, if it is due at `now`: the next one to
+    /// send once the one before it has settled.
+    func headOfLine(target: String, userId: String, now: Instant) throws -> DueDelivery?
+    /// True when the delivery is still pending (not delivered or dead).
+    func isPending(deliveryId: Int64) throws -> Bool
     /// Deliveries in the given states, newest first.
     func deliveries(states: Set<DeliveryState>, limit: Int) throws -> [DeliveryRecord]
     /// How many deliveries are pending, and when the oldest of their events was accepted.

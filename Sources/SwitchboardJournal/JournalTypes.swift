@@ -37,15 +37,25 @@ public struct AppendedEvent: Sendable {
     public let firstOfName: Bool
     /// One delivery id per target, in the order of `NewEvent.targets`.
     public let deliveryIds: [Int64]
-    /// Per target: true when an earlier delivery of the same user to that target is still
-    /// pending, so this one must not be attempted before it (the retry worker sends it in turn).
-    public let waitsBehindEarlier: [Bool]
+    /// Per target: the earlier deliveries of the same user to that target that were still pending
+    /// when this event was journaled (up to ``earlierPendingLimit`` of them, one more meaning
+    /// "more"). Unless their outcomes are known, this delivery must wait for them.
+    public let earlierPending: [[Int64]]
+    public static let earlierPendingLimit = 8
 
-    public init(eventId: Int64, firstOfName: Bool, deliveryIds: [Int64], waitsBehindEarlier: [Bool]) {
+    public init(eventId: Int64, firstOfName: Bool, deliveryIds: [Int64], earlierPending: [[Int64]]) {
         self.eventId = eventId
         self.firstOfName = firstOfName
         self.deliveryIds = deliveryIds
-        self.waitsBehindEarlier = waitsBehindEarlier
+        self.earlierPending = earlierPending
+    }
+
+    /// True when the delivery to target `index` must wait: an earlier one of the same user is
+    /// pending and `isSettled` does not know its final outcome yet (it may be known but not yet
+    /// committed: a delivered answer comes back before its outcome is written).
+    public func waits(target index: Int, isSettled: (Int64) -> Bool = { _ in false }) -> Bool {
+        let earlier = earlierPending[index]
+        return earlier.count > Self.earlierPendingLimit || earlier.contains { !isSettled($0) }
     }
 }
 
@@ -94,6 +104,8 @@ public struct DueDelivery: Sendable {
     public let receivedAt: Instant
     /// The last attempt's reason, if any.
     public let lastError: String?
+    /// The event's user, whose order this delivery keeps.
+    public let userId: String?
 }
 
 /// A delivery as `failures list` shows it.

@@ -96,7 +96,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         do {
             return try pool.read { db in
                 let rows = try Row.fetchCursor(db, sql: """
-                    SELECT d.id, d.event_id, e.route, d.target, d.attempts, e.canonical, e.received_at, d.last_error
+                    SELECT \(Self.dueColumns)
                     FROM deliveries d JOIN events e ON e.id = d.event_id
                     WHERE d.state = 'pending' AND d.next_attempt_at <= ?
                       AND (d.user_id IS NULL OR NOT EXISTS (
@@ -107,18 +107,55 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
                     """, arguments: [now.milliseconds, limit + excluding.count])
                 var due: [DueDelivery] = []
                 while let row = try rows.next(), due.count < limit {
-                    let id: Int64 = row[0]
-                    if excluding.contains(id) { continue }
-                    let canonical: Data = row[5]
-                    due.append(DueDelivery(deliveryId: id, eventId: row[1], route: row[2], target: row[3],
-                                           attempts: row[4], canonical: [UInt8](canonical),
-                                           receivedAt: Instant(milliseconds: row[6]), lastError: row[7]))
+                    if excluding.contains(row[0]) { continue }
+                    due.append(Self.dueDelivery(row))
                 }
                 return due
             }
         } catch {
             throw JournalError(operation: "read due deliveries", reason: Self.reason(error))
         }
+    }
+
+    public func headOfLine(target: String, userId: String, now: Instant) throws -> DueDelivery? {
+        do {
+            return try pool.read { db in
+                guard let row = try Row.fetchOne(db, sql: """
+                    SELECT \(Self.dueColumns)
+                    FROM deliveries d JOIN events e ON e.id = d.event_id
+                    WHERE d.target = ? AND d.user_id = ? AND d.state = 'pending'
+                    ORDER BY d.id LIMIT 1
+                    """, arguments: [target, userId])
+                else { return nil }
+                let head = Self.dueDelivery(row)
+                let dueAt: Int64? = row[9]
+                return (dueAt ?? 0) <= now.milliseconds ? head : nil
+            }
+        } catch {
+            throw JournalError(operation: "read the head of a user's line", reason: Self.reason(error))
+        }
+    }
+
+    public func isPending(deliveryId: Int64) throws -> Bool {
+        do {
+            return try pool.read { db in
+                try String.fetchOne(db, sql: "SELECT state FROM deliveries WHERE id = ?", arguments: [deliveryId]) == "pending"
+            }
+        } catch {
+            throw JournalError(operation: "read a delivery's state", reason: Self.reason(error))
+        }
+    }
+
+    private static let dueColumns = """
+        d.id, d.event_id, e.route, d.target, d.attempts, e.canonical, e.received_at, d.last_error, d.user_id,
+        d.next_attempt_at
+        """
+
+    private static func dueDelivery(_ row: Row) -> DueDelivery {
+        let canonical: Data = row[5]
+        return DueDelivery(deliveryId: row[0], eventId: row[1], route: row[2], target: row[3], attempts: row[4],
+                           canonical: [UInt8](canonical), receivedAt: Instant(milliseconds: row[6]), lastError: row[7],
+                           userId: row[8])
     }
 
     public func deliveries(states: Set<DeliveryState>, limit: Int) throws -> [DeliveryRecord] {
@@ -198,7 +235,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             let update = try db.cachedStatement(sql: """
                 UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?,
                     updated_at = ?
-                WHERE id = ?
+                WHERE id = ? AND state = 'pending'  -- delivered and dead are final (replay re-opens a dead one)
                 """)
             for o in outcomes {
                 try update.execute(arguments: [o.state.rawValue, o.attempts, o.nextAttemptAt?.milliseconds,
@@ -224,23 +261,24 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             VALUES (?, ?, ?, 'pending', 0, ?, ?)
             """)
         let earlierPending = try db.cachedStatement(sql: """
-            SELECT 1 FROM deliveries WHERE target = ? AND user_id = ? AND state = 'pending' LIMIT 1
+            SELECT id FROM deliveries WHERE target = ? AND user_id = ? AND state = 'pending' ORDER BY id LIMIT ?
             """)
         var deliveryIds: [Int64] = []
-        var waits: [Bool] = []
+        var earlier: [[Int64]] = []
         for target in event.targets {
-            var waitsBehind = false
+            var ids: [Int64] = []
             if let user = event.userId {
-                waitsBehind = try Bool.fetchOne(earlierPending, arguments: [target, user]) ?? false
+                ids = try Int64.fetchAll(earlierPending, arguments: [target, user, AppendedEvent.earlierPendingLimit + 1])
             }
-            // One that waits is due at once: the order rule, not a lease, holds it back.
-            let due = waitsBehind ? event.receivedAt : event.firstAttemptDue
+            // One queued behind others is due at once: the order rule, not the lease, holds it
+            // back (and the dispatcher's claim keeps it from being sent twice).
+            let due = ids.isEmpty ? event.firstAttemptDue : event.receivedAt
             try insertDelivery.execute(arguments: [eventId, target, event.userId, due.milliseconds,
                                                    event.receivedAt.milliseconds])
             deliveryIds.append(db.lastInsertedRowID)
-            waits.append(waitsBehind)
+            earlier.append(ids)
         }
-        return AppendedEvent(eventId: eventId, firstOfName: firstOfName, deliveryIds: deliveryIds, waitsBehindEarlier: waits)
+        return AppendedEvent(eventId: eventId, firstOfName: firstOfName, deliveryIds: deliveryIds, earlierPending: earlier)
     }
 
     /// A short reason that never includes statement arguments.

@@ -25,6 +25,7 @@ public final class MockFlameup: @unchecked Sendable {
     private var received: [Received] = []
     private var scripted: [MockResponse] = []
     private var scriptedByUser: [String: [MockResponse]] = [:]
+    private var outage: MockResponse?
     private var counter = 0
 
     public init(token: String, workspace: String) {
@@ -56,6 +57,12 @@ public final class MockFlameup: @unchecked Sendable {
         lock.withLock { scripted += responses }
     }
 
+    /// Answers every request with `response` until called again with nil (the vendor is down);
+    /// what was received so far is kept.
+    public func failAll(with response: MockResponse?) {
+        lock.withLock { outage = response }
+    }
+
     /// Answers the next requests for events of `userId` with these, in order.
     public func script(userId: String, _ responses: [MockResponse]) {
         lock.withLock { scriptedByUser[userId, default: []] += responses }
@@ -85,6 +92,7 @@ public final class MockFlameup: @unchecked Sendable {
             return Self.error(401, code: "unauthorized", message: "Invalid or missing API key")
         }
         guard parts[4] == workspace else { return Self.error(404, code: "not_found", message: "Workspace not found") }
+        if let down = lock.withLock({ outage }) { return down }
         if let next = lock.withLock({ scripted.isEmpty ? nil : scripted.removeFirst() }) { return next }
         guard request.header("Content-Type")?.lowercased().hasPrefix("application/json") == true else {
             return Self.requestError(400, type: "invalid_request", message: "Content-Type must be application/json")

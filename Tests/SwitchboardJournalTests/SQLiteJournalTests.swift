@@ -45,9 +45,11 @@ import Testing
         try await withJournal { journal, _ in
             let first = try await journal.append([event("a1", targets: ["x", "y"], user: "alice")])[0]
             let second = try await journal.append([event("a2", targets: ["x", "y"], user: "alice"), event("b1", user: "bob")])
-            #expect(first.waitsBehindEarlier == [false, false])
-            #expect(second[0].waitsBehindEarlier == [true, true], "alice's second event waits on both targets")
-            #expect(second[1].waitsBehindEarlier == [false])
+            #expect(first.earlierPending == [[], []])
+            #expect(second[0].earlierPending == [[first.deliveryIds[0]], [first.deliveryIds[1]]], "alice's second event waits on both targets")
+            #expect(second[0].waits(target: 0) && second[0].waits(target: 1))
+            #expect(!second[0].waits(target: 0, isSettled: { $0 == first.deliveryIds[0] }), "unless the earlier outcome is known")
+            #expect(second[1].earlierPending == [[]])
             let later = Instant(milliseconds: 60_000)
             var due = try journal.dueDeliveries(now: later, limit: 10, excluding: []).map(\.deliveryId)
             #expect(due == first.deliveryIds + second[1].deliveryIds)

@@ -1,0 +1,28 @@
+// Runs one fault scenario against the `switchboard` executable and prints what it counted;
+// exits 1 when the counting rule does not hold. See faults/README.md.
+//
+//   FaultDriver SCENARIO SECONDS [USERS] [FAULT_EVERY_MIN-MAX]
+//   FaultDriver kill 600 64 10-30
+import Foundation
+import SwitchboardFaults
+
+let arguments = CommandLine.arguments
+guard arguments.count >= 3, let scenario = FaultScenario(rawValue: arguments[1]), let seconds = Int(arguments[2]) else {
+    print("usage: FaultDriver \(FaultScenario.allCases.map(\.rawValue).joined(separator: "|")) SECONDS [USERS] [MIN-MAX seconds between faults]")
+    exit(2)
+}
+let binDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+let root = ProcessInfo.processInfo.environment["SWITCHBOARD_ROOT"] ?? FileManager.default.currentDirectoryPath
+let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-faults-\(UUID().uuidString)").path
+var options = FaultRun.Options(
+    switchboard: "\(binDirectory)/switchboard", mappings: "\(root)/mappings", directory: directory,
+    scenario: scenario, duration: .seconds(seconds))
+if arguments.count > 3, let users = Int(arguments[3]) { options.users = users }
+if arguments.count > 4 {
+    let bounds = arguments[4].split(separator: "-").compactMap { Double($0) }
+    if bounds.count == 2, bounds[0] <= bounds[1] { options.faultEvery = bounds[0]...bounds[1] }
+}
+let report = try await FaultRun(options).run()
+print(report)
+print("files: \(directory)")
+exit(report.holds ? 0 : 1)

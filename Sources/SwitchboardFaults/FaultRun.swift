@@ -1,0 +1,286 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardDelivery
+import SwitchboardJournal
+import SwitchboardSandbox
+
+/// Runs load against a real gateway process in front of a strict mock Flameup while a fault
+/// scenario plays out, then checks the counting rule (see ``FaultReport``).
+///
+/// Each simulated user sends its events one after another (the next only after the previous
+/// answer), each event carrying its user and a sequence number, so the order the vendor must see
+/// is defined.
+public final class FaultRun: @unchecked Sendable {
+    public struct Options: Sendable {
+        /// The `switchboard` executable.
+        public var switchboard: String
+        /// The mappings folder.
+        public var mappings: String
+        /// Where the journal, config and logs go.
+        public var directory: String
+        public var scenario: FaultScenario
+        public var duration: Duration
+        /// Users sending at once (each one event at a time).
+        public var users = 32
+        /// Seconds between faults, chosen at random in this range.
+        public var faultEvery: ClosedRange<Double> = 3...5
+        /// How long to wait at the end for every delivery to settle.
+        public var settleTimeout: Duration = .seconds(90)
+
+        public init(switchboard: String, mappings: String, directory: String, scenario: FaultScenario, duration: Duration) {
+            self.switchboard = switchboard
+            self.mappings = mappings
+            self.directory = directory
+            self.scenario = scenario
+            self.duration = duration
+        }
+    }
+
+    static let token = "fl_faults_token_0123456789"
+    static let appKey = "uc_faults_key_0123456789"
+    static let workspace = "ws_faults"
+
+    let options: Options
+    let flameup = MockFlameup(token: token, workspace: workspace)
+    private let certificates: SandboxCertificates
+    private var server: MockServer!
+    private var gateway: GatewayProcess!
+    private let client = CurlTransport(options: TransportOptions(timeoutMilliseconds: 15_000, connectTimeoutMilliseconds: 1_000))
+    private let lock = NSLock()
+    private var report: FaultReport
+    private var acceptedSeqs: Set<Int> = []
+    private var gatewayPort = 0
+    /// While set, the mock answers every request slower than the gateway's timeout.
+    private var stalled = false
+    /// Vendor outages in which the vendor's server stopped (connections refused).
+    private var refusedOutages = 0
+
+    public init(_ options: Options) throws {
+        self.options = options
+        report = FaultReport(scenario: options.scenario)
+        certificates = try SandboxCertificates.generate()
+    }
+
+    deinit { client.shutdown() }
+
+    /// Runs the scenario and returns what was counted.
+    public func run() async throws -> FaultReport {
+        let started = ContinuousClock.now
+        try FileManager.default.createDirectory(atPath: options.directory, withIntermediateDirectories: true)
+        try await startVendor(port: 0)
+        gatewayPort = try Self.freePort()
+        let configFile = try writeConfig()
+        gateway = GatewayProcess(
+            executable: options.switchboard, configFile: configFile,
+            environment: ["FAULTS_FLAMEUP_TOKEN": Self.token, "FAULTS_USERCOM_KEYS": Self.appKey],
+            logFile: "\(options.directory)/gateway.log")
+        try gateway.start()
+        try await waitUntilReady()
+
+        let loadEnds = ContinuousClock.now + options.duration
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for user in 0..<options.users {
+                group.addTask { await self.sendEvents(user: user, until: loadEnds) }
+            }
+            group.addTask { try await self.injectFaults(until: loadEnds) }
+            try await group.waitForAll()
+        }
+        if !gateway.isRunning {
+            try gateway.start()
+            try await waitUntilReady()
+        }
+        try await settleAndCount()
+        gateway.send(SIGTERM)
+        _ = await gateway.waitForExit(timeout: .seconds(30))
+        await server.stop()
+        let elapsed = ContinuousClock.now - started
+        report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return report
+    }
+
+    // MARK: - Load
+
+    private func sendEvents(user: Int, until end: ContinuousClock.Instant) async {
+        var seq = user * 10_000_000
+        while ContinuousClock.now < end {
+            seq += 1
+            let body = #"{"name":"fault_event","timestamp":1700000000,"data":{"user":"u\#(user)","seq":\#(seq)}}"#
+            let request = OutboundRequest(
+                method: "POST", url: "http://127.0.0.1:\(gatewayPort)/api/public/users-by-id/u\(user)/events/",
+                headers: ["Authorization: Token \(Self.appKey)", "Content-Type: application/json"], body: Array(body.utf8))
+            let result = await client.send(request)
+            let status = result.status ?? 0
+            lock.withLock {
+                report.sent += 1
+                switch status {
+                case 200..<300:
+                    report.accepted += 1
+                    acceptedSeqs.insert(seq)
+                case 0: report.unanswered += 1
+                default: report.refused += 1
+                }
+            }
+            if status == 0 { try? await Task.sleep(for: .milliseconds(50)) }
+        }
+    }
+
+    // MARK: - Faults
+
+    private func injectFaults(until end: ContinuousClock.Instant) async throws {
+        var phase = 0
+        while true {
+            let wait = Double.random(in: options.faultEvery)
+            guard ContinuousClock.now + .milliseconds(Int64(wait * 1000)) < end else { return }
+            try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+            switch options.scenario {
+            case .none:
+                continue
+            case .kill:
+                await gateway.killHard()
+                try gateway.start()
+                try await waitUntilReady()
+            case .sigterm:
+                gateway.send(SIGTERM)
+                let status = await gateway.waitForExit(timeout: .seconds(20))
+                if status != 0 { lock.withLock { report.uncleanStops += 1 } }
+                if status == nil { await gateway.killHard() }
+                try gateway.start()
+                try await waitUntilReady()
+            case .vendorDown:
+                try await vendorOutage(kind: phase % 3, seconds: 2)
+                phase += 1
+            }
+            lock.withLock { report.faults += 1 }
+        }
+    }
+
+    /// One vendor outage: 0 connection refused, 1 answers 503, 2 answers slower than the timeout.
+    private func vendorOutage(kind: Int, seconds: Int) async throws {
+        switch kind {
+        case 0:
+            lock.withLock { refusedOutages += 1 }
+            let port = server.port
+            await server.stop()
+            try await Task.sleep(for: .seconds(seconds))
+            try await startVendor(port: port)
+        case 1:
+            flameup.failAll(with: MockFlameup.requestError(503, type: "unavailable", message: "down for maintenance"))
+            try await Task.sleep(for: .seconds(seconds))
+            flameup.failAll(with: nil)
+        default:
+            lock.withLock { stalled = true }
+            try await Task.sleep(for: .seconds(seconds))
+            lock.withLock { stalled = false }
+        }
+    }
+
+    private func startVendor(port: Int) async throws {
+        let flameup = self.flameup
+        server = try await MockServer.start(port: port, certificates: certificates) { [self] request in
+            if lock.withLock({ stalled }) {
+                try? await Task.sleep(for: .seconds(3))  // longer than the gateway's 2 s timeout
+                return MockFlameup.requestError(503, type: "unavailable", message: "overloaded")
+            }
+            return flameup.handle(request)
+        }
+    }
+
+    // MARK: - The end
+
+    /// Waits until nothing is pending, then counts against the counting rule.
+    private func settleAndCount() async throws {
+        let journal = try SQLiteJournal(path: "\(options.directory)/journal.sqlite")
+        let deadline = ContinuousClock.now + options.settleTimeout
+        while ContinuousClock.now < deadline, try journal.backlog().count > 0 {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        report.pending = try journal.backlog().count
+        report.dead = try journal.deliveries(states: [.dead], limit: 100_000).count
+        var firstArrival: [Int: [Int]] = [:]  // user → seqs in the order the vendor first accepted them
+        var seen: Set<Int> = []
+        for received in flameup.accepted {
+            guard let json = try? JSONParser.parse(received.body),
+                let seq = json["properties"]?["seq"]?.numberValue?.int64Value.map(Int.init), seen.insert(seq).inserted
+            else { continue }
+            firstArrival[seq / 10_000_000, default: []].append(seq)
+        }
+        report.delivered = seen.count
+        report.duplicates = flameup.duplicates
+        report.allowedDuplicates = switch options.scenario {
+        case .kill: report.faults * options.users
+        // A vendor that stops mid-request may have accepted an event whose answer never came back.
+        case .vendorDown: refusedOutages * options.users
+        case .none, .sigterm: 0
+        }
+        report.lost = acceptedSeqs.subtracting(seen).count
+        report.inversions = firstArrival.values.reduce(0) { total, seqs in
+            var highest = Int.min
+            var inversions = 0
+            for seq in seqs {
+                if seq < highest { inversions += 1 }
+                highest = max(highest, seq)
+            }
+            return total + inversions
+        }
+    }
+
+    private func waitUntilReady() async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            let probe = OutboundRequest(method: "GET", url: "http://127.0.0.1:\(gatewayPort)/ready", headers: [], body: [])
+            if await client.send(probe).status != nil { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw FaultRunError(message: "the gateway did not start; see \(options.directory)/gateway.log")
+    }
+
+    private func writeConfig() throws -> String {
+        let caFile = "\(options.directory)/ca.pem"
+        try certificates.caPEM.write(toFile: caFile, atomically: true, encoding: .utf8)
+        let config = """
+            {
+              "listen": "127.0.0.1:\(gatewayPort)",
+              "mappings": "\(options.mappings)",
+              "journal": { "path": "\(options.directory)/journal.sqlite", "durability": "full" },
+              "delivery": { "timeoutMs": 2000, "connectTimeoutMs": 500, "backoffBaseMs": 100, "backoffCapMs": 1000,
+                            "pollIntervalMs": 50, "breakerThreshold": 5, "breakerOpenMs": 300, "drainMs": 5000 },
+              "targets": {
+                "flameup": { "provider": "flameup", "baseURL": "\(server.baseURL)", "caFile": "\(caFile)",
+                             "settings": { "workspaceId": "\(Self.workspace)" }, "secrets": { "token": { "env": "FAULTS_FLAMEUP_TOKEN" } } }
+              },
+              "routes": [
+                { "name": "usercom-to-flameup", "from": "usercom", "to": "flameup", "keys": { "env": "FAULTS_USERCOM_KEYS" },
+                  "mode": "forward", "deadlineMs": 1000 }
+              ]
+            }
+            """
+        let file = "\(options.directory)/config.json"
+        try config.write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+
+    /// A TCP port that was free a moment ago.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw FaultRunError(message: "socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw FaultRunError(message: "bind() failed") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+public struct FaultRunError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import SwitchboardFaults
+import Testing
+
+/// Short versions of the fault scenarios (faults/README.md has the long ones): a real gateway
+/// process under load while it is killed, stopped, or its vendor goes down; afterwards every
+/// accepted event must be delivered, each user's events in order, and duplicates only where an
+/// attempt was in flight at a crash.
+@Suite(.serialized) struct FaultTests {
+    func run(_ scenario: FaultScenario, seconds: Int, faultEvery: ClosedRange<Double>) async throws -> FaultReport {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-faults-\(UUID().uuidString)").path
+        var options = FaultRun.Options(
+            switchboard: SwitchboardCLI.executable, mappings: "\(repositoryRoot)/mappings", directory: directory,
+            scenario: scenario, duration: .seconds(seconds))
+        options.users = 8
+        options.faultEvery = faultEvery
+        let report = try await FaultRun(options).run()
+        if report.holds { try? FileManager.default.removeItem(atPath: directory) }
+        return report
+    }
+
+    @Test func killedRepeatedlyUnderLoadLosesNothing() async throws {
+        let report = try await run(.kill, seconds: 12, faultEvery: 2...3)
+        #expect(report.faults >= 3)
+        #expect(report.accepted > 0)
+        #expect(report.lost == 0, "\(report)")
+        #expect(report.inversions == 0, "\(report)")
+        #expect(report.duplicates <= report.allowedDuplicates, "\(report)")
+        #expect(report.pending == 0 && report.dead == 0, "\(report)")
+    }
+
+    @Test func sigtermUnderLoadDrainsAndExitsCleanly() async throws {
+        let report = try await run(.sigterm, seconds: 8, faultEvery: 2...3)
+        #expect(report.faults >= 2)
+        #expect(report.uncleanStops == 0, "\(report)")
+        #expect(report.lost == 0 && report.inversions == 0 && report.duplicates == 0, "\(report)")
+        #expect(report.pending == 0 && report.dead == 0, "\(report)")
+    }
+
+    @Test func vendorDownThreeWaysThenBackLosesNothing() async throws {
+        let report = try await run(.vendorDown, seconds: 14, faultEvery: 1...1.5)
+        #expect(report.faults >= 3, "refused, 503s and timeouts each at least once")
+        #expect(report.lost == 0 && report.inversions == 0, "\(report)")
+        #expect(report.duplicates <= report.allowedDuplicates, "\(report)")
+        #expect(report.pending == 0 && report.dead == 0, "\(report)")
+    }
+}
