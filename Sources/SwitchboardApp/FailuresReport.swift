@@ -27,7 +27,16 @@ public enum FailuresReport {
             ("next attempt", r.state == .pending ? (r.nextAttemptAt?.rfc3339(precision: .milliseconds) ?? "-") : "-"),
             ("last status", r.lastStatus.map(String.init) ?? "-"), ("last error", r.lastError ?? "-"),
             ("updated", r.updatedAt.rfc3339(precision: .milliseconds)),
-        ].map { "\(pad($0.0 + ":", 14)) \($0.1)" }.joined(separator: "\n") + "\n"
+            ("vendor said", r.excerpt ?? "-"),
+        ].map { "\(pad($0.0 + ":", 14)) \($0.1)" }.joined(separator: "\n") + "\n" + history(r.history)
+    }
+
+    /// The failed attempts, a line each.
+    static func history(_ attempts: [AttemptRecord]) -> String {
+        guard !attempts.isEmpty else { return "" }
+        return "failed attempts:\n" + attempts.map { attempt in
+            "  \(attempt.at.rfc3339(precision: .milliseconds))  \(attempt.status.map { "HTTP \($0)" } ?? "no answer")  \(attempt.error ?? "-")"
+        }.joined(separator: "\n") + "\n"
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {

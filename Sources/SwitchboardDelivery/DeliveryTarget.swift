@@ -1,3 +1,4 @@
+import Foundation
 import SwitchboardCore
 import SwitchboardMapping
 
@@ -12,6 +13,8 @@ public struct DeliveryTarget: Sendable {
     public let caFile: String?
     private let settings: JSONValue
     private let headers: [String]
+    /// The credential values, to mask wherever a vendor's answer repeats them.
+    private let credentials: [Secret]
     private let clock: any SwitchboardClock
 
     /// - Parameters:
@@ -31,8 +34,10 @@ public struct DeliveryTarget: Sendable {
         }
         let settingsValue = JSONValue.object(JSONObject(settings.sorted { $0.key < $1.key }.map { (key: $0.key, value: JSONValue.string($0.value)) }))
         var lines = endpoint.headers.map { "\($0.0): \($0.1)" }
+        var credentials: [Secret] = []
         if let auth = endpoint.auth {
             if let secret = secrets[auth.secret] {
+                credentials.append(secret)
                 lines.append("\(auth.header): " + (auth.scheme.map { "\($0) " } ?? "") + secret.reveal())
             } else {
                 problems.append(ConfigProblem(file: file, pointer: "/targets/\(name)/secrets", message: "missing secret '\(auth.secret)' for the \(auth.header) header"))
@@ -57,6 +62,7 @@ public struct DeliveryTarget: Sendable {
         self.caFile = caFile
         self.settings = settingsValue
         self.headers = lines
+        self.credentials = credentials
         self.clock = clock
     }
 
@@ -71,18 +77,36 @@ public struct DeliveryTarget: Sendable {
         return OutboundRequest(method: endpoint.method, url: url, headers: headers, body: JSONWriter.bytes(.object(body)), caFile: caFile)
     }
 
-    /// The vendor's own error text from an error answer, shortened, or nil.
+    /// The vendor's own error text from an error answer, shortened and with credentials masked,
+    /// or nil.
     public func vendorReason(_ body: [UInt8]) -> String? {
         guard !body.isEmpty else { return nil }
         if let json = try? JSONParser.parse(body) {
             let context = EvaluationContext([("body", json)])
             for path in provider.send?.errorMessage ?? [] {
                 if let value = path.resolve(in: context) {
-                    return Self.shorten(value.stringValue ?? JSONWriter.string(value))
+                    return Self.shorten(masked(value.stringValue ?? JSONWriter.string(value)))
                 }
             }
         }
-        return Self.shorten(String(decoding: body.prefix(400), as: UTF8.self))
+        return Self.shorten(masked(String(decoding: body.prefix(400), as: UTF8.self)))
+    }
+
+    /// The start of a vendor's answer for the journal: at most 300 bytes, credentials masked.
+    public func excerpt(_ body: [UInt8]) -> String? {
+        guard !body.isEmpty else { return nil }
+        // Masked before it is cut, so a cut never leaves part of a credential behind.
+        let text = masked(String(decoding: body.prefix(1_024), as: UTF8.self))
+        return text.count > 300 || body.count > 1_024 ? String(text.prefix(300)) + "…" : text
+    }
+
+    /// `text` with every credential of this target replaced by `[redacted]`.
+    private func masked(_ text: String) -> String {
+        var text = text
+        for credential in credentials where !credential.reveal().isEmpty {
+            text = text.replacingOccurrences(of: credential.reveal(), with: "[redacted]")
+        }
+        return text
     }
 
     static func shorten(_ text: String) -> String {

@@ -151,8 +151,9 @@ public final class Dispatcher: @unchecked Sendable {
                 let end = clock.now()
                 metrics.delivered(target: target.name, seconds: Double(end.milliseconds - started.milliseconds) / 1000)
             }
+            let excerpt = verdict == .delivered ? nil : target.excerpt(result.body)
             record(verdict, status: result.status, deliveryId: deliveryId, target: target.name, attempts: previousAttempts + 1,
-                   atLeast: wait)
+                   atLeast: wait, attempted: true, excerpt: excerpt)
         }
     }
 
@@ -195,10 +196,13 @@ public final class Dispatcher: @unchecked Sendable {
 
 
     /// Records an attempt's verdict; a retry waits at least `atLeast` milliseconds (Retry-After).
-    private func record(_ verdict: Verdict, status: Int?, deliveryId: Int64, target: String, attempts: Int, atLeast: Int64? = nil) {
+    private func record(_ verdict: Verdict, status: Int?, deliveryId: Int64, target: String, attempts: Int, atLeast: Int64? = nil,
+                        attempted: Bool = false, excerpt: String? = nil) {
         let now = clock.now()
         var outcome = DeliveryOutcome(deliveryId: deliveryId, state: .pending, attempts: attempts, nextAttemptAt: nil,
                                       lastStatus: status, lastError: nil, at: now)
+        outcome.failedAttempt = attempted && verdict != .delivered
+        outcome.excerpt = excerpt
         var metadata: Logger.Metadata = [
             "sb.delivery.id": "\(deliveryId)", "sb.target": "\(target)", "sb.delivery.attempt": "\(attempts)",
         ]

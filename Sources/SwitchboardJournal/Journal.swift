@@ -22,9 +22,11 @@ public protocol Journal: Sendable {
     func isPending(deliveryId: Int64) throws -> Bool
     /// Deliveries in the given states, newest first.
     func deliveries(states: Set<DeliveryState>, limit: Int) throws -> [DeliveryRecord]
+    /// Deliveries the filter chooses, newest first.
+    func deliveries(matching filter: DeliveryFilter) throws -> [DeliveryRecord]
     /// How many deliveries are pending, and when the oldest of their events was accepted.
     func backlog() throws -> (count: Int, oldest: Instant?)
-    /// One delivery, or nil.
+    /// One delivery with its attempt history, or nil.
     func delivery(id: Int64) throws -> DeliveryRecord?
     /// Makes dead or pending deliveries due at `now` again (attempt counts and last errors stay);
     /// returns how many changed. Delivered ones are never sent again.

@@ -77,6 +77,10 @@ public struct DeliveryOutcome: Sendable {
     /// A short reason without secrets or payloads.
     public var lastError: String?
     public var at: Instant
+    /// True when this outcome ends an attempt that failed (it goes into the attempt history).
+    public var failedAttempt = false
+    /// The vendor's error answer, shortened and with credentials masked.
+    public var excerpt: String?
 
     public init(
         deliveryId: Int64, state: DeliveryState, attempts: Int, nextAttemptAt: Instant?, lastStatus: Int?,
@@ -108,6 +112,34 @@ public struct DueDelivery: Sendable {
     public let userId: String?
 }
 
+/// One failed attempt of a delivery.
+public struct AttemptRecord: Sendable, Equatable {
+    public let at: Instant
+    public let status: Int?
+    public let error: String?
+
+    public init(at: Instant, status: Int?, error: String?) {
+        self.at = at
+        self.status = status
+        self.error = error
+    }
+}
+
+/// Which deliveries `failures list` and `replay` choose. Empty fields choose everything.
+public struct DeliveryFilter: Sendable {
+    public var states: Set<DeliveryState> = [.pending, .dead]
+    public var eventId: Int64?
+    public var target: String?
+    public var userId: String?
+    /// Events accepted at or after this time.
+    public var since: Instant?
+    /// Events accepted before this time.
+    public var until: Instant?
+    public var limit = 100
+
+    public init() {}
+}
+
 /// A delivery as `failures list` shows it.
 public struct DeliveryRecord: Sendable {
     public let deliveryId: Int64
@@ -123,6 +155,10 @@ public struct DeliveryRecord: Sendable {
     public let lastStatus: Int?
     public let lastError: String?
     public let updatedAt: Instant
+    /// The vendor's last error answer, shortened and with credentials masked.
+    public var excerpt: String?
+    /// Failed attempts, oldest first (filled in by ``Journal/delivery(id:)``).
+    public var history: [AttemptRecord] = []
 }
 
 /// How hard each commit pushes data to disk.

@@ -159,8 +159,23 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
     }
 
     public func deliveries(states: Set<DeliveryState>, limit: Int) throws -> [DeliveryRecord] {
-        let list = states.map { "'\($0.rawValue)'" }.sorted().joined(separator: ",")
-        return try records(where: "d.state IN (\(list)) ORDER BY d.updated_at DESC, d.id DESC LIMIT ?", [limit])
+        var filter = DeliveryFilter()
+        filter.states = states
+        filter.limit = limit
+        return try deliveries(matching: filter)
+    }
+
+    public func deliveries(matching filter: DeliveryFilter) throws -> [DeliveryRecord] {
+        var clauses = ["d.state IN (\(filter.states.map { "'\($0.rawValue)'" }.sorted().joined(separator: ",")))"]
+        var arguments: [any DatabaseValueConvertible] = []
+        if let eventId = filter.eventId { clauses.append("d.event_id = ?"); arguments.append(eventId) }
+        if let target = filter.target { clauses.append("d.target = ?"); arguments.append(target) }
+        if let user = filter.userId { clauses.append("d.user_id = ?"); arguments.append(user) }
+        if let since = filter.since { clauses.append("e.received_at >= ?"); arguments.append(since.milliseconds) }
+        if let until = filter.until { clauses.append("e.received_at < ?"); arguments.append(until.milliseconds) }
+        arguments.append(filter.limit)
+        return try records(where: clauses.joined(separator: " AND ") + " ORDER BY d.updated_at DESC, d.id DESC LIMIT ?",
+                           StatementArguments(arguments))
     }
 
     public func backlog() throws -> (count: Int, oldest: Instant?) {
@@ -178,7 +193,17 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
     }
 
     public func delivery(id: Int64) throws -> DeliveryRecord? {
-        try records(where: "d.id = ?", [id]).first
+        guard var record = try records(where: "d.id = ?", [id]).first else { return nil }
+        do {
+            record.history = try pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT at, status, error FROM attempts WHERE delivery_id = ? ORDER BY at, rowid",
+                                 arguments: [id])
+                    .map { AttemptRecord(at: Instant(milliseconds: $0[0]), status: $0[1], error: $0[2]) }
+            }
+        } catch {
+            throw JournalError(operation: "read attempts", reason: Self.reason(error))
+        }
+        return record
     }
 
     public func replay(deliveryIds: [Int64], now: Instant) async throws -> Int {
@@ -197,7 +222,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             return try pool.read { db in
                 try Row.fetchAll(db, sql: """
                     SELECT d.id, d.event_id, e.route, d.target, e.name, e.user_id, e.received_at, d.state,
-                           d.attempts, d.next_attempt_at, d.last_status, d.last_error, d.updated_at
+                           d.attempts, d.next_attempt_at, d.last_status, d.last_error, d.updated_at, d.excerpt
                     FROM deliveries d JOIN events e ON e.id = d.event_id
                     WHERE \(clause)
                     """, arguments: arguments
@@ -207,7 +232,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
                         userId: row[5], receivedAt: Instant(milliseconds: row[6]),
                         state: DeliveryState(rawValue: row[7]) ?? .pending, attempts: row[8],
                         nextAttemptAt: (row[9] as Int64?).map(Instant.init(milliseconds:)), lastStatus: row[10],
-                        lastError: row[11], updatedAt: Instant(milliseconds: row[12]))
+                        lastError: row[11], updatedAt: Instant(milliseconds: row[12]), excerpt: row[13])
                 }
             }
         } catch {
@@ -237,9 +262,14 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
                     updated_at = ?
                 WHERE id = ? AND state = 'pending'  -- delivered and dead are final (replay re-opens a dead one)
                 """)
+            let history = try db.cachedStatement(sql: "INSERT INTO attempts (delivery_id, at, status, error) VALUES (?, ?, ?, ?)")
+            let excerpt = try db.cachedStatement(sql: "UPDATE deliveries SET excerpt = ? WHERE id = ?")
             for o in outcomes {
                 try update.execute(arguments: [o.state.rawValue, o.attempts, o.nextAttemptAt?.milliseconds,
                                                o.lastStatus, o.lastError, o.at.milliseconds, o.deliveryId])
+                guard db.changesCount == 1, o.failedAttempt else { continue }
+                try history.execute(arguments: [o.deliveryId, o.at.milliseconds, o.lastStatus, o.lastError])
+                if let text = o.excerpt { try excerpt.execute(arguments: [text, o.deliveryId]) }
             }
         }
     }

@@ -51,6 +51,22 @@ enum SQLiteSchema {
                     WHERE state = 'pending' AND user_id IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v4: attempt history") { db in
+            // Every failed attempt, so a dead letter shows when it was tried and what came back;
+            // `excerpt` keeps the vendor's last error answer, shortened and with credentials masked.
+            try db.execute(sql: """
+                CREATE TABLE attempts (
+                    delivery_id INTEGER NOT NULL REFERENCES deliveries(id),
+                    at INTEGER NOT NULL,  -- Unix milliseconds
+                    status INTEGER,
+                    error TEXT
+                );
+                CREATE INDEX attempts_delivery ON attempts(delivery_id);
+                ALTER TABLE deliveries ADD COLUMN excerpt TEXT;
+                CREATE INDEX deliveries_event ON deliveries(event_id);
+                CREATE INDEX events_received ON events(received_at);
+                """)
+        }
         return migrator
     }
 }

@@ -83,25 +83,59 @@ struct Failures: AsyncParsableCommand {
         }
     }
 
+    /// Which deliveries to choose: by event, target, user, state and acceptance time.
+    struct FilterOptions: ParsableArguments {
+        @Option(help: "Which states: pending, dead, delivered, failed (pending and dead) or all.")
+        var state = "failed"
+
+        @Option(help: "Only this event's deliveries.")
+        var event: Int64?
+
+        @Option(help: "Only deliveries to this target.")
+        var target: String?
+
+        @Option(help: "Only this user's events.")
+        var user: String?
+
+        @Option(help: "Only events accepted at or after this time (RFC 3339, e.g. 2026-11-23T10:00:00Z).")
+        var since: String?
+
+        @Option(help: "Only events accepted before this time (RFC 3339).")
+        var until: String?
+
+        func filter(limit: Int) throws -> DeliveryFilter {
+            var values = ["state": state, "limit": String(limit)]
+            values["event"] = event.map(String.init)
+            values["target"] = target
+            values["user"] = user
+            values["since"] = since
+            values["until"] = until
+            do {
+                return try FailuresQuery.filter(values)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+    }
+
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List pending and dead-lettered deliveries, newest first.")
+        static let configuration = CommandConfiguration(abstract: "List deliveries (by default pending and dead-lettered ones), newest first.")
 
         @OptionGroup var journal: JournalOptions
-
-        @Option(help: "Which states: pending, dead, or all.")
-        var state = "all"
+        @OptionGroup var filter: FilterOptions
 
         @Option(help: "At most this many lines.")
         var limit = 100
 
         mutating func run() async throws {
-            let records = try journal.open().deliveries(states: try states(state), limit: limit)
+            let records = try journal.open().deliveries(matching: try filter.filter(limit: limit))
             print(FailuresReport.render(records), terminator: "")
         }
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one delivery (never its payload or credentials).")
+        static let configuration = CommandConfiguration(
+            abstract: "Show one delivery with its attempt history and the vendor's last error answer (never the payload or credentials).")
 
         @OptionGroup var journal: JournalOptions
 
@@ -116,38 +150,32 @@ struct Failures: AsyncParsableCommand {
 
     struct Replay: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Make dead-lettered (or waiting) deliveries due now; a running gateway sends them within its poll interval, a stopped one at its next start.")
+            abstract: "Make dead-lettered (or waiting) deliveries due now, by id or by filter; a running gateway sends them within its poll interval (each user's in the order they were accepted), a stopped one at its next start.")
 
         @OptionGroup var journal: JournalOptions
 
         @Argument(help: "Delivery ids.")
         var ids: [Int64] = []
 
-        @Flag(help: "Every dead-lettered delivery (of --target, if given).")
+        @Flag(help: "Every delivery the filter options choose (by default every dead-lettered one).")
+        var matching = false
+
+        @Flag(help: "Every dead-lettered delivery (of --target, if given); the same as --matching --state dead.")
         var allDead = false
 
-        @Option(help: "With --all-dead: only this target's.")
-        var target: String?
+        @OptionGroup var filter: FilterOptions
 
         mutating func run() async throws {
             let opened = try journal.open()
             var chosen = ids
-            if allDead {
-                chosen += try opened.deliveries(states: [.dead], limit: Int.max)
-                    .filter { target == nil || $0.target == target }.map(\.deliveryId)
+            if allDead || matching {
+                var chosenFilter = try filter.filter(limit: Int.max)
+                if allDead || filter.state == "failed" { chosenFilter.states = [.dead] }
+                chosen += try opened.deliveries(matching: chosenFilter).map(\.deliveryId)
             }
-            guard !chosen.isEmpty else { throw ValidationError("give delivery ids or --all-dead") }
-            let changed = try await opened.replay(deliveryIds: chosen, now: SystemClock().now())
+            guard !chosen.isEmpty else { throw ValidationError("give delivery ids, --matching with filters, or --all-dead") }
+            let changed = try await opened.replay(deliveryIds: chosen.sorted(), now: SystemClock().now())
             print("\(changed) of \(chosen.count) deliveries will be attempted again")
-        }
-    }
-
-    static func states(_ text: String) throws -> Set<DeliveryState> {
-        switch text {
-        case "pending": [.pending]
-        case "dead": [.dead]
-        case "all": [.pending, .dead]
-        default: throw ValidationError("--state must be pending, dead or all")
         }
     }
 }

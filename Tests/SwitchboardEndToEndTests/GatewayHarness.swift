@@ -143,6 +143,10 @@ final class GatewayHarness: @unchecked Sendable {
         return try condition()
     }
 
+    func delivery(_ id: Int64) throws -> DeliveryRecord? {
+        try gateway.journal.delivery(id: id)
+    }
+
     func deliveries(_ states: Set<DeliveryState> = Set(DeliveryState.allCases)) throws -> [DeliveryRecord] {
         try gateway.journal.deliveries(states: states, limit: 1000)
     }
