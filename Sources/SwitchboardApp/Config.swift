@@ -37,6 +37,11 @@ public struct Config: Sendable {
     public var mappings: String
     public var journalPath: String
     public var durability: Durability
+    /// The journal's size quota in bytes (nil: none).
+    public var journalMaxBytes: Int64?
+    /// How long delivered events are kept, and how often pruning runs.
+    public var retentionHours: Int64 = 168
+    public var pruneIntervalMilliseconds: Int64 = 60_000
     public var timeoutMilliseconds: Int
     public var connectTimeoutMilliseconds: Int
     public var backoff: (baseMilliseconds: Int64, capMilliseconds: Int64)
@@ -91,11 +96,18 @@ public struct Config: Sendable {
         let mappings = resolve(r.string("mappings", problems: &problems) ?? "mappings")
         var journalPath = resolve("switchboard.sqlite")
         var durability = Durability.full
+        var journalMaxBytes: Int64?
+        var retentionHours: Int64 = 168
+        var pruneIntervalMs: Int64 = 60_000
         if let j = r.object["journal"],
-            let jr = JSONReader(j, file: file, pointer: "/journal", allowed: ["path", "durability"], problems: &problems)
+            let jr = JSONReader(j, file: file, pointer: "/journal",
+                                allowed: ["path", "durability", "maxBytes", "retentionHours", "pruneIntervalMs"], problems: &problems)
         {
             journalPath = jr.string("path", problems: &problems).map(resolve) ?? journalPath
             durability = jr.choice("durability", Durability.self, problems: &problems) ?? .full
+            journalMaxBytes = jr.int("maxBytes", range: 65_536...(1 << 50), problems: &problems)
+            retentionHours = jr.int("retentionHours", range: 0...87_600, problems: &problems) ?? retentionHours
+            pruneIntervalMs = jr.int("pruneIntervalMs", range: 100...86_400_000, problems: &problems) ?? pruneIntervalMs
         }
         var timeout = 10_000
         var connectTimeout = 3_000
@@ -148,6 +160,9 @@ public struct Config: Sendable {
                             pollIntervalMilliseconds: poll, retryWindowHours: retryWindowHours, targets: targets, routes: routes)
         config.breaker = breaker
         config.drainMilliseconds = drain
+        config.journalMaxBytes = journalMaxBytes
+        config.retentionHours = retentionHours
+        config.pruneIntervalMilliseconds = pruneIntervalMs
         return config
     }
 

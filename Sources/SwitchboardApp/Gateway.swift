@@ -19,6 +19,7 @@ public final class Gateway: Sendable {
     public let dispatcher: Dispatcher
     public let pipeline: IngressPipeline
     public let retryWorker: RetryWorker
+    public let pruner: JournalPruner
     public let reloader: ConfigReloader
     public let metrics = PrometheusMetrics()
     let routes: Snapshot<[InboundRoute]>
@@ -43,7 +44,7 @@ public final class Gateway: Sendable {
         let routes = Snapshot(table.routes)
         self.routes = routes
         adminToken = try config.admin?.token.map { source throws(ConfigProblems) in Secret(try source.read(environment: environment)) }
-        journal = try SQLiteJournal(path: config.journalPath, durability: config.durability)
+        journal = try SQLiteJournal(path: config.journalPath, durability: config.durability, maxBytes: config.journalMaxBytes)
         transport = CurlTransport(options: TransportOptions(
             timeoutMilliseconds: config.timeoutMilliseconds, connectTimeoutMilliseconds: config.connectTimeoutMilliseconds))
         dispatcher = Dispatcher(
@@ -67,6 +68,9 @@ public final class Gateway: Sendable {
             journal: journal, dispatcher: dispatcher, clock: clock,
             interval: .milliseconds(config.pollIntervalMilliseconds), retryWindow: .seconds(config.retryWindowHours * 3600),
             logger: logger)
+        pruner = JournalPruner(
+            journal: journal, clock: clock, retention: .seconds(config.retentionHours * 3600),
+            interval: .milliseconds(config.pruneIntervalMilliseconds), logger: logger)
     }
 
     /// Serves until cancelled or sent SIGTERM/SIGINT. `onListening` receives the bound port, and
@@ -91,7 +95,7 @@ public final class Gateway: Sendable {
                 onServerRunning: { channel in await onAdminListening(channel.localAddress?.port ?? 0) },
                 logger: logger)))
         }
-        services += [.init(service: reloader), .init(service: retryWorker), .init(service: app)]
+        services += [.init(service: pruner), .init(service: reloader), .init(service: retryWorker), .init(service: app)]
         let group = ServiceGroup(
             configuration: .init(services: services,
                                  gracefulShutdownSignals: signals, logger: logger))

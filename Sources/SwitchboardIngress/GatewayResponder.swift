@@ -27,9 +27,10 @@ public struct GatewayResponder: HTTPResponder {
             header: { name in HTTPField.Name(name).flatMap { headers[$0] } },
             body: Array(buffer: body), bodyTooLarge: tooLarge)
         let answer = await pipeline.handle(inbound)
+        var fields: HTTPFields = [.contentType: "application/json"]
+        if let seconds = answer.retryAfterSeconds { fields[.retryAfter] = String(seconds) }
         return Response(
-            status: HTTPResponse.Status(code: answer.status),
-            headers: [.contentType: "application/json"],
+            status: HTTPResponse.Status(code: answer.status), headers: fields,
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
     }
 }

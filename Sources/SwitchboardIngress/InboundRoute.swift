@@ -65,4 +65,12 @@ public struct InboundRequest: Sendable {
 public struct InboundAnswer: Sendable, Equatable {
     public var status: Int
     public var body: [UInt8]
+    /// Seconds for a `Retry-After` header (the gateway is full and asks the app to come back).
+    public var retryAfterSeconds: Int?
+
+    public init(status: Int, body: [UInt8], retryAfterSeconds: Int? = nil) {
+        self.status = status
+        self.body = body
+        self.retryAfterSeconds = retryAfterSeconds
+    }
 }

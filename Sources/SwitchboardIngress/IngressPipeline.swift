@@ -74,6 +74,12 @@ public struct IngressPipeline: Sendable {
         let appendedEvents: [AppendedEvent]
         do {
             appendedEvents = try await journal.append(newEvents)
+        } catch is JournalFull {
+            // Nothing already accepted is touched; intake resumes once pruning frees space.
+            logger.warning("journal full: refusing new events", metadata: ["sb.route": "\(route.name)"])
+            var full = IngressError(.unavailable, "The gateway's storage is full; try again later.")
+            full.retryAfterSeconds = 30
+            throw full
         } catch {
             logger.error("could not journal an event", metadata: ["sb.route": "\(route.name)", "sb.error": "\(error)"])
             throw IngressError(.unavailable, "The event could not be stored; try again later.")

@@ -9,6 +9,8 @@ public struct IngressError: Error, Sendable {
     public let message: String
     public let field: String?
     public let problem: String?
+    /// Seconds after which the app may try again (sent as `Retry-After`).
+    public var retryAfterSeconds: Int?
 
     public init(_ kind: ErrorAnswers.Kind, _ message: String, field: String? = nil, problem: String? = nil) {
         self.kind = kind
@@ -34,7 +36,7 @@ extension Provider {
         if let problem = error.problem { members.append(("problem", .string(problem))) }
         let context = EvaluationContext([("error", .object(JSONObject(members)))])
         let body = (try? template.body.evaluate(in: context, field: "")) ?? .object(JSONObject([("detail", .string(error.message))]))
-        return InboundAnswer(status: template.status, body: JSONWriter.bytes(body))
+        return InboundAnswer(status: template.status, body: JSONWriter.bytes(body), retryAfterSeconds: error.retryAfterSeconds)
     }
 }
 

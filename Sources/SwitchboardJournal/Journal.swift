@@ -28,6 +28,11 @@ public protocol Journal: Sendable {
     func backlog() throws -> (count: Int, oldest: Instant?)
     /// One delivery with its attempt history, or nil.
     func delivery(id: Int64) throws -> DeliveryRecord?
+    /// Deletes up to `limit` events accepted before `cutoff` whose deliveries were all delivered,
+    /// with their deliveries and attempt history; returns how many events went.
+    func prune(acceptedBefore cutoff: Instant, limit: Int) async throws -> Int
+    /// Bytes the journal's data takes (pages in use, not free ones).
+    func usedBytes() throws -> Int64
     /// Makes dead or pending deliveries due at `now` again (attempt counts and last errors stay);
     /// returns how many changed. Delivered ones are never sent again.
     func replay(deliveryIds: [Int64], now: Instant) async throws -> Int

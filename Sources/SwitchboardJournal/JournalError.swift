@@ -10,3 +10,12 @@ public struct JournalError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { "journal \(operation) failed: \(reason)" }
 }
+
+/// The journal has reached its size quota: new events are refused until pruning frees space;
+/// nothing already in it is touched.
+public struct JournalFull: Error, Sendable, CustomStringConvertible {
+    public let usedBytes: Int64
+    public let maxBytes: Int64
+
+    public var description: String { "journal full: \(usedBytes) of \(maxBytes) bytes used" }
+}

@@ -8,6 +8,40 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         case append(AppendBox)
         case record([DeliveryOutcome])
         case replay(ReplayBox)
+        case prune(PruneBox)
+    }
+
+    /// Carries a prune's input in and the number of events it deleted out.
+    final class PruneBox: @unchecked Sendable {
+        let cutoff: Instant
+        let limit: Int
+        var deleted = 0
+        init(_ cutoff: Instant, _ limit: Int) {
+            self.cutoff = cutoff
+            self.limit = limit
+        }
+    }
+
+    /// Keeps the journal under its size quota. Used on the writer thread only.
+    final class QuotaGuard: @unchecked Sendable {
+        let maxBytes: Int64?
+        /// The size measured last, plus an estimate of what was appended since.
+        var estimate: Int64 = 0
+        var measuredAt = ContinuousClock.now - .seconds(60)
+
+        init(maxBytes: Int64?) { self.maxBytes = maxBytes }
+
+        /// Throws ``JournalFull`` when appending `events` would go over the quota.
+        func admit(_ events: [NewEvent], _ db: Database) throws {
+            guard let maxBytes else { return }
+            let adding = events.reduce(Int64(0)) { $0 + Int64($1.canonical.count + 300 * max(1, $1.targets.count)) }
+            if estimate + adding >= maxBytes || ContinuousClock.now - measuredAt > .seconds(1) {
+                estimate = try SQLiteJournal.usedBytes(db)
+                measuredAt = ContinuousClock.now
+            }
+            guard estimate + adding < maxBytes else { throw JournalFull(usedBytes: estimate, maxBytes: maxBytes) }
+            estimate += adding
+        }
     }
 
     /// Carries a replay's input in and the number of rows it changed out.
@@ -25,6 +59,8 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
     final class AppendBox: @unchecked Sendable {
         let events: [NewEvent]
         var appended: [AppendedEvent] = []
+        /// Set when the quota refused the events (the rest of the group still commits).
+        var full: JournalFull?
         init(_ events: [NewEvent]) { self.events = events }
     }
 
@@ -34,8 +70,10 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
     private var committer: GroupCommitter<Operation>!
 
     /// Opens (creating if needed) the journal at `path` and applies pending migrations.
-    public init(path: String, durability: Durability = .full) throws {
+    /// - Parameter maxBytes: the size quota; appends are refused with ``JournalFull`` beyond it.
+    public init(path: String, durability: Durability = .full, maxBytes: Int64? = nil) throws {
         self.path = path
+        let quota = QuotaGuard(maxBytes: maxBytes)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
@@ -51,13 +89,13 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         committer = GroupCommitter(name: "switchboard.journal") { [pool] operations in
             do {
                 try pool.write { db in
-                    for operation in operations { try Self.apply(operation, db) }
+                    for operation in operations { try Self.apply(operation, db, quota) }
                 }
             } catch {
                 // One bad operation must not fail the others: retry each on its own.
                 guard operations.count > 1 else { throw error }
                 for operation in operations {
-                    try? pool.write { db in try Self.apply(operation, db) }
+                    try? pool.write { db in try Self.apply(operation, db, quota) }
                 }
             }
         }
@@ -72,6 +110,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         } catch {
             throw JournalError(operation: "append", reason: Self.reason(error))
         }
+        if let full = box.full { throw full }
         guard box.appended.count == events.count else {
             throw JournalError(operation: "append", reason: "the write did not complete")
         }
@@ -134,6 +173,31 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         } catch {
             throw JournalError(operation: "read the head of a user's line", reason: Self.reason(error))
         }
+    }
+
+    public func prune(acceptedBefore cutoff: Instant, limit: Int) async throws -> Int {
+        let box = PruneBox(cutoff, limit)
+        do {
+            try await committer.submit(.prune(box))
+        } catch {
+            throw JournalError(operation: "prune", reason: Self.reason(error))
+        }
+        return box.deleted
+    }
+
+    public func usedBytes() throws -> Int64 {
+        do {
+            return try pool.read { try Self.usedBytes($0) }
+        } catch {
+            throw JournalError(operation: "measure", reason: Self.reason(error))
+        }
+    }
+
+    static func usedBytes(_ db: Database) throws -> Int64 {
+        let pages = try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+        let free = try Int64.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+        let size = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+        return (pages - free) * size
     }
 
     public func isPending(deliveryId: Int64) throws -> Bool {
@@ -242,10 +306,29 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
 
     // MARK: - Writing
 
-    private static func apply(_ operation: Operation, _ db: Database) throws {
+    private static func apply(_ operation: Operation, _ db: Database, _ quota: QuotaGuard) throws {
         switch operation {
         case .append(let box):
+            do {
+                try quota.admit(box.events, db)
+            } catch let full as JournalFull {
+                box.full = full
+                return
+            }
             box.appended = try box.events.map { try insert($0, db) }
+        case .prune(let box):
+            let ids = try Int64.fetchAll(db, sql: """
+                SELECT e.id FROM events e
+                WHERE e.received_at < ?
+                  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.state != 'delivered')
+                ORDER BY e.id LIMIT ?
+                """, arguments: [box.cutoff.milliseconds, box.limit])
+            guard !ids.isEmpty else { return }
+            let list = ids.map(String.init).joined(separator: ",")
+            try db.execute(sql: "DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE event_id IN (\(list)))")
+            try db.execute(sql: "DELETE FROM deliveries WHERE event_id IN (\(list))")
+            try db.execute(sql: "DELETE FROM events WHERE id IN (\(list))")
+            box.deleted = ids.count
         case .replay(let box):
             let statement = try db.cachedStatement(sql: """
                 UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ?

@@ -42,6 +42,8 @@ final class GatewayHarness: @unchecked Sendable {
     /// Outages in a row that open the target's circuit breaker (high by default, so that tests
     /// about retries see every attempt).
     var breakerThreshold = 1_000
+    /// Extra members of the config's `journal` object, each starting with a comma.
+    var journalSettings = ""
 
     init(caFile: String = fixture("tls/ca.pem"), mode: String = "forward", deadlineMs: Int = 5_000,
          directory: String? = nil, copyMappings: Bool = false) async throws {
@@ -72,7 +74,7 @@ final class GatewayHarness: @unchecked Sendable {
               "listen": "127.0.0.1:0",
               "admin": { "listen": "127.0.0.1:0", "token": { "env": "TEST_ADMIN_TOKEN" } },
               "mappings": "\(mappings)",
-              "journal": { "path": "\(journalPath)", "durability": "full" },
+              "journal": { "path": "\(journalPath)", "durability": "full"\(journalSettings) },
               "delivery": { "timeoutMs": 3000, "connectTimeoutMs": 1000, "backoffBaseMs": 50, "backoffCapMs": 200,
                             "pollIntervalMs": 20, "breakerThreshold": \(breakerThreshold), "breakerOpenMs": 200 },
               "targets": {
@@ -118,6 +120,18 @@ final class GatewayHarness: @unchecked Sendable {
         await stopGateway()
         await server.stop()
         try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Sends an event; returns the status, body text and `Retry-After` header.
+    func sendEvent(user: String, body: String = validEvent) async throws -> (status: Int, body: String, retryAfter: String?) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/public/users-by-id/\(user)/events/")!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("Token \(Self.appKey)", forHTTPHeaderField: "Authorization")
+        request.httpBody = Data(body.utf8)
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        return (http.statusCode, String(decoding: data, as: UTF8.self), http.value(forHTTPHeaderField: "Retry-After"))
     }
 
     /// Sends a request to the gateway (or its admin listener); returns the status and body text.
