@@ -24,8 +24,14 @@ public final class PrometheusMetrics: EventMetrics, @unchecked Sendable {
             name: "switchboard_backlog_oldest_age_seconds", help: "Age of the oldest event with a delivery still waiting.")
     }
 
+    public func journaled(route: String, count: Int) {
+        counter("switchboard_events_journaled_total", [("route", route)], "Events committed to the journal.")
+            .increment(by: Int64(count))
+    }
+
     public func accepted(route: String, count: Int) {
-        counter("switchboard_events_accepted_total", [("route", route)], "Events journaled and answered with success.")
+        counter("switchboard_events_accepted_total", [("route", route)],
+                "Events answered with success (all journaled; an event the primary target refused for good is journaled but not accepted).")
             .increment(by: Int64(count))
     }
 

@@ -1,6 +1,8 @@
 /// What the data path counts, in the words of the metrics it feeds (`/metrics` on the admin
 /// listener). A failure that will be retried is counted as retried, never as dropped.
 public protocol EventMetrics: Sendable {
+    /// This many events were committed to the journal.
+    func journaled(route: String, count: Int)
     /// An app's request was answered with success for this many events.
     func accepted(route: String, count: Int)
     /// An app's request was refused (bad input, auth, …) before anything was stored.
@@ -15,6 +17,7 @@ public protocol EventMetrics: Sendable {
 /// Counts nothing.
 public struct NoMetrics: EventMetrics {
     public init() {}
+    public func journaled(route: String, count: Int) {}
     public func accepted(route: String, count: Int) {}
     public func rejected(route: String, errorType: String) {}
     public func delivered(target: String, seconds: Double) {}

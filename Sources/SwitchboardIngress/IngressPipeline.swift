@@ -84,7 +84,7 @@ public struct IngressPipeline: Sendable {
             logger.error("could not journal an event", metadata: ["sb.route": "\(route.name)", "sb.error": "\(error)"])
             throw IngressError(.unavailable, "The event could not be stored; try again later.")
         }
-        metrics.accepted(route: route.name, count: appendedEvents.count)
+        metrics.journaled(route: route.name, count: appendedEvents.count)
         // A delivery that waits behind an earlier one of the same user is left to the retry
         // worker, which sends it in turn.
         if appendedEvents.contains(where: { appended in
@@ -105,6 +105,7 @@ public struct IngressPipeline: Sendable {
                 dispatcher.attempt(deliveryId: appended.deliveryIds[0], target: route.primary, request: translated.requests[0],
                                    previousAttempts: 0)
             }
+            metrics.accepted(route: route.name, count: appendedEvents.count)
             return route.endpoint.successAnswer(for: appendedEvents, delivered: false)
         }
         let primaryId = appendedEvents[0].deliveryIds[0]
@@ -119,6 +120,7 @@ public struct IngressPipeline: Sendable {
         case .answered(let attempt):
             switch attempt.verdict {
             case .delivered:
+                metrics.accepted(route: route.name, count: appendedEvents.count)
                 return route.endpoint.successAnswer(for: appendedEvents, delivered: true)
             case .deadLetter(let reason):
                 throw IngressError(.rejected, "Rejected by \(route.primary.provider.name): \(reason)")
@@ -128,6 +130,7 @@ public struct IngressPipeline: Sendable {
         case .deadlinePassed:
             break
         }
+        metrics.accepted(route: route.name, count: appendedEvents.count)
         return route.endpoint.successAnswer(for: appendedEvents, delivered: false)
     }
 }
