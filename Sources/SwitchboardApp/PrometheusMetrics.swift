@@ -43,7 +43,13 @@ public final class PrometheusMetrics: EventMetrics, @unchecked Sendable {
 
     public func delivered(target: String, seconds: Double) {
         counter("switchboard_deliveries_delivered_total", [("target", target)], "Deliveries the vendor accepted.").increment()
-        histogram(target).record(seconds)
+        histogram("switchboard_delivery_duration_seconds", ("target", target),
+                  "Time from sending a delivery to the vendor's success answer.").record(seconds)
+    }
+
+    public func answered(route: String, seconds: Double) {
+        histogram("switchboard_request_duration_seconds", ("route", route),
+                  "Time from an app's request to the gateway's answer (forward mode includes the vendor's answer).").record(seconds)
     }
 
     public func retried(target: String, errorType: String) {
@@ -86,14 +92,14 @@ public final class PrometheusMetrics: EventMetrics, @unchecked Sendable {
         }
     }
 
-    private func histogram(_ target: String) -> ValueHistogram {
-        lock.withLock {
-            if let existing = histograms[target] { return existing }
+    private func histogram(_ name: String, _ label: (String, String), _ help: String) -> ValueHistogram {
+        let key = name + "|" + label.1
+        return lock.withLock {
+            if let existing = histograms[key] { return existing }
             let made = registry.makeValueHistogram(
-                name: "switchboard_delivery_duration_seconds", labels: [("target", target)],
-                buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-                help: "Time from sending a delivery to the vendor's success answer.")
-            histograms[target] = made
+                name: name, labels: [label],
+                buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], help: help)
+            histograms[key] = made
             return made
         }
     }

@@ -7,6 +7,8 @@ public protocol EventMetrics: Sendable {
     func accepted(route: String, count: Int)
     /// An app's request was refused (bad input, auth, …) before anything was stored.
     func rejected(route: String, errorType: String)
+    /// An app's request to a route was answered after this long.
+    func answered(route: String, seconds: Double)
     func delivered(target: String, seconds: Double)
     func retried(target: String, errorType: String)
     func deadLettered(target: String, errorType: String)
@@ -20,6 +22,7 @@ public struct NoMetrics: EventMetrics {
     public func journaled(route: String, count: Int) {}
     public func accepted(route: String, count: Int) {}
     public func rejected(route: String, errorType: String) {}
+    public func answered(route: String, seconds: Double) {}
     public func delivered(target: String, seconds: Double) {}
     public func retried(target: String, errorType: String) {}
     public func deadLettered(target: String, errorType: String) {}

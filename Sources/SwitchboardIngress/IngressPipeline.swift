@@ -43,6 +43,12 @@ public struct IngressPipeline: Sendable {
                 pathMatched = route
                 continue
             }
+            let started = ContinuousClock.now
+            defer {
+                let elapsed = ContinuousClock.now - started
+                metrics.answered(route: route.name, seconds: Double(elapsed.components.attoseconds) / 1e18
+                                 + Double(elapsed.components.seconds))
+            }
             do {
                 return try await handle(request, route: route, parameters: parameters)
             } catch {

@@ -24,6 +24,7 @@ import Testing
             #expect(text.contains("switchboard_events_dropped_total 0"))
             #expect(text.contains("switchboard_backlog_deliveries 0"))
             #expect(text.contains("switchboard_delivery_duration_seconds_count{target=\"flameup\"} 1"))
+            #expect(text.contains("switchboard_request_duration_seconds_count{route=\"usercom-to-flameup\"} 3"))
         }
     }
 }
