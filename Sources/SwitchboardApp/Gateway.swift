@@ -96,6 +96,10 @@ public final class Gateway: Sendable {
                 logger: logger)))
         }
         services += [.init(service: pruner), .init(service: reloader), .init(service: retryWorker), .init(service: app)]
+        // Nothing of this process is in flight yet, so the leases held for first attempts that a
+        // stopped (or killed) gateway made are void: those deliveries are due now.
+        let released = try await journal.releaseLeases(now: SystemClock().now())
+        if released > 0 { logger.notice("resuming interrupted deliveries", metadata: ["sb.deliveries": "\(released)"]) }
         let group = ServiceGroup(
             configuration: .init(services: services,
                                  gracefulShutdownSignals: signals, logger: logger))

@@ -33,6 +33,10 @@ public protocol Journal: Sendable {
     func prune(acceptedBefore cutoff: Instant, limit: Int) async throws -> Int
     /// Bytes the journal's data takes (pages in use, not free ones).
     func usedBytes() throws -> Int64
+    /// Makes every pending delivery that is held by a lease for a first attempt (never attempted,
+    /// due later) due at `now`; returns how many. For the start of the only gateway on this
+    /// journal: no attempt of its can be in flight then.
+    func releaseLeases(now: Instant) async throws -> Int
     /// Makes dead or pending deliveries due at `now` again (attempt counts and last errors stay);
     /// returns how many changed. Delivered ones are never sent again.
     func replay(deliveryIds: [Int64], now: Instant) async throws -> Int

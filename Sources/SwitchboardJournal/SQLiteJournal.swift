@@ -9,6 +9,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         case record([DeliveryOutcome])
         case replay(ReplayBox)
         case prune(PruneBox)
+        case releaseLeases(ReplayBox)
     }
 
     /// Carries a prune's input in and the number of events it deleted out.
@@ -44,7 +45,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         }
     }
 
-    /// Carries a replay's input in and the number of rows it changed out.
+    /// Carries a replay's (or a lease release's) input in and the number of rows it changed out.
     final class ReplayBox: @unchecked Sendable {
         let ids: [Int64]
         let now: Instant
@@ -270,6 +271,16 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         return record
     }
 
+    public func releaseLeases(now: Instant) async throws -> Int {
+        let box = ReplayBox([], now)
+        do {
+            try await committer.submit(.releaseLeases(box))
+        } catch {
+            throw JournalError(operation: "release leases", reason: Self.reason(error))
+        }
+        return box.changed
+    }
+
     public func replay(deliveryIds: [Int64], now: Instant) async throws -> Int {
         guard !deliveryIds.isEmpty else { return 0 }
         let box = ReplayBox(deliveryIds, now)
@@ -329,6 +340,11 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             try db.execute(sql: "DELETE FROM deliveries WHERE event_id IN (\(list))")
             try db.execute(sql: "DELETE FROM events WHERE id IN (\(list))")
             box.deleted = ids.count
+        case .releaseLeases(let box):
+            try db.execute(sql: """
+                UPDATE deliveries SET next_attempt_at = ? WHERE state = 'pending' AND attempts = 0 AND next_attempt_at > ?
+                """, arguments: [box.now.milliseconds, box.now.milliseconds])
+            box.changed = db.changesCount
         case .replay(let box):
             let statement = try db.cachedStatement(sql: """
                 UPDATE deliveries SET state = 'pending', next_attempt_at = ?, updated_at = ?

@@ -65,6 +65,19 @@ import Testing
         }
     }
 
+    @Test func releasingLeasesMakesUnattemptedDeliveriesDueButNotRetries() async throws {
+        try await withJournal { journal, _ in
+            let appended = try await journal.append([event("a"), event("b")])
+            try await journal.record([DeliveryOutcome(deliveryId: appended[1].deliveryIds[0], state: .pending, attempts: 1,
+                                                      nextAttemptAt: Instant(milliseconds: 50_000), lastStatus: 503,
+                                                      lastError: "HTTP 503", at: Instant(milliseconds: 2_000))])
+            let now = Instant(milliseconds: 3_000)
+            #expect(try journal.dueDeliveries(now: now, limit: 10, excluding: []).isEmpty, "both wait: a lease and a backoff")
+            #expect(try await journal.releaseLeases(now: now) == 1)
+            #expect(try journal.dueDeliveries(now: now, limit: 10, excluding: []).map(\.deliveryId) == [appended[0].deliveryIds[0]])
+        }
+    }
+
     @Test func dueDeliveriesFollowTheScheduleAndOutcomes() async throws {
         try await withJournal { journal, path in
             let appended = try await journal.append([event("a"), event("b")])
