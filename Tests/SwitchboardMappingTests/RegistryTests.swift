@@ -43,3 +43,8 @@ import Testing
         #expect(errors.contains("/fields/b: matches 2 of oneOf, not exactly 1"))
     }
 }
+
+extension RuleKey: CustomTestStringConvertible {
+    /// The key's name, so test output names the case instead of printing the whole key.
+    public var testDescription: String { name }
+}
