@@ -83,12 +83,17 @@ extension JSONParser {
         return makeString(a).utf8.elementsEqual(makeString(b).utf8)
     }
 
-    /// True when a checked text stands for `string`.
+    /// True when a checked text stands for `string`, by the same rule as `String`'s `==` (which
+    /// a built object's lookup uses): equal bytes, or, with non-ASCII text on either side,
+    /// canonically equivalent strings.
     func text(_ text: StringText, equals string: String) -> Bool {
         guard !text.escaped else { return makeString(text) == string }
-        return string.withUTF8Bytes { wanted in
-            wanted.count == text.content.count && wanted.elementsEqual(UnsafeBufferPointer(rebasing: bytes[text.content]))
+        let raw = UnsafeBufferPointer(rebasing: bytes[text.content])
+        let (equal, ascii) = string.withUTF8Bytes { wanted in
+            (wanted.count == raw.count && wanted.elementsEqual(raw), !wanted.contains { $0 >= 0x80 })
         }
+        if equal { return true }
+        return !(ascii && !raw.contains { $0 >= 0x80 }) && makeString(text) == string
     }
 
     /// Reads the escape whose backslash is at `index` and moves past it.

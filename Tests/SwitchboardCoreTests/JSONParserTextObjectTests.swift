@@ -18,6 +18,17 @@ import Testing
         #expect(data["tags"]?.arrayValue?.last?["k"] == .null)
     }
 
+    @Test func keysMatchAsInBuiltObjectsAlsoWhenNotASCII() throws {
+        // "\u{212A}" (KELVIN SIGN) is canonically equivalent to "K", and "é" to "e\u{301}".
+        let text = #"{"o":{"\#u{212A}":1,"é":2,"plain":3}}"#
+        let lazy = try #require(try JSONParser.parse(text)["o"]?.objectValue)
+        let built = try #require(try JSONParser.parseEagerly(Array(text.utf8))["o"]?.objectValue)
+        #expect(built["K"] == 1 && built["e\u{301}"] == 2, "String's == is canonical equivalence")
+        for key in ["K", "\u{212A}", "e\u{301}", "é", "plain", "plai"] {
+            #expect(lazy[key] == built[key], "key \(key)")
+        }
+    }
+
     @Test func compactTextIsCopiedAndOtherTextIsRewritten() throws {
         #expect(JSONWriter.string(try JSONParser.parse(Self.document)) == Self.document)
         let spaced = #"{"data": { "a" : [ 1 , "\u0062" ] , "c":{} }}"#
