@@ -76,109 +76,96 @@ public struct Rule: Sendable {
     }
 
     public var source: Source {
-        get { settings.source }
-        set { update { $0.source = newValue } }
+        get { box.settings.source }
+        set { modify { $0.source = newValue } }
     }
 
     public var when: Condition? {
-        get { settings.when }
-        set { update { $0.when = newValue } }
+        get { box.settings.when }
+        set { modify { $0.when = newValue } }
     }
 
     public var null: NullHandling {
-        get { settings.null }
-        set { update { $0.null = newValue } }
+        get { box.settings.null }
+        set { modify { $0.null = newValue } }
     }
 
     public var convert: Conversion? {
-        get { settings.convert }
-        set { update { $0.convert = newValue } }
+        get { box.settings.convert }
+        set { modify { $0.convert = newValue } }
     }
 
     public var valueMap: ValueMap? {
-        get { settings.valueMap }
-        set { update { $0.valueMap = newValue } }
+        get { box.settings.valueMap }
+        set { modify { $0.valueMap = newValue } }
     }
 
     public var type: ValueType? {
-        get { settings.type }
-        set { update { $0.type = newValue } }
+        get { box.settings.type }
+        set { modify { $0.type = newValue } }
     }
 
     public var nonEmpty: Bool {
-        get { settings.nonEmpty }
-        set { update { $0.nonEmpty = newValue } }
+        get { box.settings.nonEmpty }
+        set { modify { $0.nonEmpty = newValue } }
     }
 
     public var maxLength: Int? {
-        get { settings.maxLength }
-        set { update { $0.maxLength = newValue } }
+        get { box.settings.maxLength }
+        set { modify { $0.maxLength = newValue } }
     }
 
     public var time: TimeConversion? {
-        get { settings.time }
-        set { update { $0.time = newValue } }
+        get { box.settings.time }
+        set { modify { $0.time = newValue } }
     }
 
     public var dropNulls: Bool {
-        get { settings.dropNulls }
-        set { update { $0.dropNulls = newValue } }
+        get { box.settings.dropNulls }
+        set { modify { $0.dropNulls = newValue } }
     }
 
     public var required: Bool {
-        get { settings.required }
-        set { update { $0.required = newValue } }
+        get { box.settings.required }
+        set { modify { $0.required = newValue } }
     }
 
     public var `default`: Rule? {
-        get { settings.defaultRule }
-        set { update { $0.defaultRule = newValue } }
+        get { box.settings.`default` }
+        set { modify { $0.`default` = newValue } }
     }
 
-    /// What the rule does, shared by copies of the rule until one of them changes (copy on
-    /// write), so that handing a rule around while mapping costs one reference count.
-    private var settings: Settings
-
-    public init(source: Source) { settings = Settings(source: source) }
-
-    private mutating func update(_ change: (Settings) -> Void) {
-        if !isKnownUniquelyReferenced(&settings) { settings = settings.copy() }
-        change(settings)
-    }
-
-    /// Changed only through `update` on an unshared instance, so sharing it between
-    /// threads is safe.
-    private final class Settings: @unchecked Sendable {
+    /// What the rule does.
+    private struct Settings: Sendable {
         var source: Source
-        var when: Condition? = nil
+        var when: Condition?
         var null: NullHandling = .error
-        var convert: Conversion? = nil
-        var valueMap: ValueMap? = nil
-        var type: ValueType? = nil
+        var convert: Conversion?
+        var valueMap: ValueMap?
+        var type: ValueType?
         var nonEmpty: Bool = false
-        var maxLength: Int? = nil
-        var time: TimeConversion? = nil
+        var maxLength: Int?
+        var time: TimeConversion?
         var dropNulls: Bool = false
         var required: Bool = false
-        var defaultRule: Rule? = nil
+        var `default`: Rule?
+    }
 
-        init(source: Source) { self.source = source }
+    /// The settings, shared by copies of the rule until one of them changes (copy on write), so
+    /// that handing a rule around while mapping costs one reference count.
+    private var box: Box
 
-        func copy() -> Settings {
-            let copy = Settings(source: source)
-            copy.when = when
-            copy.null = null
-            copy.convert = convert
-            copy.valueMap = valueMap
-            copy.type = type
-            copy.nonEmpty = nonEmpty
-            copy.maxLength = maxLength
-            copy.time = time
-            copy.dropNulls = dropNulls
-            copy.required = required
-            copy.defaultRule = defaultRule
-            return copy
-        }
+    public init(source: Source) { box = Box(Settings(source: source)) }
+
+    private mutating func modify(_ change: (inout Settings) -> Void) {
+        if !isKnownUniquelyReferenced(&box) { box = Box(box.settings) }
+        change(&box.settings)
+    }
+
+    /// Changed only through `modify` on an unshared instance, so sharing it between threads is
+    /// safe.
+    private final class Box: @unchecked Sendable {
+        var settings: Settings
+        init(_ settings: Settings) { self.settings = settings }
     }
 }
-
