@@ -92,22 +92,20 @@ public struct IngressPipeline: Sendable {
         }
         metrics.journaled(route: route.name, count: appendedEvents.count)
         // A delivery that waits behind an earlier one of the same user is left to the retry
-        // worker, which sends it in turn.
-        if appendedEvents.contains(where: { appended in
-            appended.deliveryIds.indices.contains { appended.waits(target: $0, isSettled: dispatcher.isSettled) }
-        }) {
-            dispatcher.noteFollowerWaiting()
+        // worker, which sends it in turn. Decided once per delivery: by event, then target.
+        let waiting = appendedEvents.map { appended in
+            appended.deliveryIds.indices.map { appended.waits(target: $0, isSettled: dispatcher.isSettled) }
         }
-        for (appended, translated) in zip(appendedEvents, translation.events) {
-            for (i, shadow) in route.shadows.enumerated() where !appended.waits(target: i + 1, isSettled: dispatcher.isSettled) {
+        if waiting.joined().contains(true) { dispatcher.noteFollowerWaiting() }
+        for (e, (appended, translated)) in zip(appendedEvents, translation.events).enumerated() {
+            for (i, shadow) in route.shadows.enumerated() where !waiting[e][i + 1] {
                 dispatcher.attempt(deliveryId: appended.deliveryIds[i + 1], target: shadow, request: translated.requests[i + 1],
                                    previousAttempts: 0)
             }
         }
         // Several events from one request (a batch) are answered once journaled, like queue mode.
-        guard route.mode == .forward, appendedEvents.count == 1, !appendedEvents[0].waits(target: 0, isSettled: dispatcher.isSettled)
-        else {
-            for (appended, translated) in zip(appendedEvents, translation.events) where !appended.waits(target: 0, isSettled: dispatcher.isSettled) {
+        guard route.mode == .forward, appendedEvents.count == 1, !waiting[0][0] else {
+            for (e, (appended, translated)) in zip(appendedEvents, translation.events).enumerated() where !waiting[e][0] {
                 dispatcher.attempt(deliveryId: appended.deliveryIds[0], target: route.primary, request: translated.requests[0],
                                    previousAttempts: 0)
             }
