@@ -26,7 +26,7 @@ let package = Package(
     ],
     targets: [
         // Canonical event, JSON value type with its byte-level parser and writer, time, errors.
-        .target(name: "SwitchboardCore", swiftSettings: swiftSettings),
+        .target(name: "SwitchboardCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         // Provider and mapping files: model, loader, evaluator.
         .target(name: "SwitchboardMapping", dependencies: ["SwitchboardCore"], swiftSettings: swiftSettings),
         // The durable record of accepted events and their deliveries.
@@ -37,6 +37,8 @@ let package = Package(
         ),
         // libcurl, with static inline wrappers for its variadic functions.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // zlib, for request bodies sent with Content-Encoding gzip or deflate.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Forwarding over libcurl multi, classification, backoff, retries.
         .target(
             name: "SwitchboardDelivery",
@@ -51,7 +53,7 @@ let package = Package(
         .target(
             name: "SwitchboardIngress",
             dependencies: [
-                "SwitchboardCore", "SwitchboardMapping", "SwitchboardJournal", "SwitchboardDelivery",
+                "SwitchboardCore", "SwitchboardMapping", "SwitchboardJournal", "SwitchboardDelivery", "CZlib",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

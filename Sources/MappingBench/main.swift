@@ -40,7 +40,7 @@ func measureOne() throws -> (parse: UInt64, map: UInt64, serialize: UInt64, byte
     let context = EvaluationContext(clock: clock, [("body", parsed), ("path", path), ("query", emptyQuery)])
     let event = try decode.apply(context)
     let encodeContext = EvaluationContext(clock: clock, [("event", .object(event)), ("settings", settings)])
-    let outbound = try target.endpoint.encode.apply(encodeContext)
+    let outbound = try target.endpoint.encode!.apply(encodeContext)
     let t2 = now()
     let bytes = JSONWriter.bytes(.object(outbound))
     let t3 = now()

@@ -15,6 +15,10 @@ public struct Config: Sendable {
         public var settings: [String: String]
         public var secrets: [String: SecretSource]
         public var caFile: String?
+        /// One of the provider's regions (its base URL is used).
+        public var region: String?
+        /// nil: the provider's rate limit; `.some(nil)`: none (`"rateLimit": "none"`).
+        public var rateLimit: RateLimit??
     }
 
     public struct Route: Sendable {
@@ -185,7 +189,7 @@ public struct Config: Sendable {
         _ value: JSONValue, file: String, pointer: String, resolve: (String) -> String, problems: inout [ConfigProblem]
     ) -> Target? {
         guard let r = JSONReader(value, file: file, pointer: pointer,
-                                 allowed: ["provider", "endpoint", "url", "baseURL", "settings", "secrets", "caFile"],
+                                 allowed: ["provider", "endpoint", "url", "baseURL", "region", "settings", "secrets", "caFile", "rateLimit"],
                                  problems: &problems)
         else { return nil }
         let provider = r.string("provider", required: true, problems: &problems)
@@ -208,10 +212,19 @@ public struct Config: Sendable {
                 problems.append(r.problem(at: "secrets", "must be an object of secret names to sources"))
             }
         }
+        var rateLimit: RateLimit??
+        if let value = r.object["rateLimit"] {
+            if value == .string("none") {
+                rateLimit = .some(nil)
+            } else if let limit = RateLimit.parse(value, file: file, at: r.at("rateLimit"), problems: &problems) {
+                rateLimit = limit
+            }
+        }
         guard let provider else { return nil }
         return Target(provider: provider, endpoint: endpoint, url: r.string("url", problems: &problems),
                       baseURL: r.string("baseURL", problems: &problems), settings: settings, secrets: secrets,
-                      caFile: r.string("caFile", problems: &problems).map(resolve))
+                      caFile: r.string("caFile", problems: &problems).map(resolve), region: r.string("region", problems: &problems),
+                      rateLimit: rateLimit)
     }
 
     private static func parseRoute(

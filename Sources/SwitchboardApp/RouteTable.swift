@@ -80,7 +80,8 @@ public struct RouteTable: Sendable {
             }
         }
         return try DeliveryTarget(
-            name: name, provider: provider, endpoint: endpoint, url: target.url, baseURL: target.baseURL,
-            settings: target.settings, secrets: secrets, caFile: target.caFile, clock: clock, file: "config")
+            name: name, provider: provider, endpoint: endpoint, url: target.url, baseURL: target.baseURL, region: target.region,
+            settings: target.settings, secrets: secrets, caFile: target.caFile, rateLimit: target.rateLimit, clock: clock,
+            file: "config")
     }
 }

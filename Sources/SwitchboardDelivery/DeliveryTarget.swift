@@ -8,9 +8,13 @@ public struct DeliveryTarget: Sendable {
     public let name: String
     public let provider: Provider
     public let endpoint: OutboundEndpoint
+    /// The endpoint's URL; for a path that reads the event, the part before the path.
     public let url: String
     /// CAs to trust for this target instead of the system's.
     public let caFile: String?
+    /// The most requests sent per interval (nil: no limit).
+    public let rateLimit: RateLimit?
+    private let base: String
     private let settings: JSONValue
     private let headers: [String]
     /// The credential values, to mask wherever a vendor's answer repeats them.
@@ -18,63 +22,119 @@ public struct DeliveryTarget: Sendable {
     private let clock: any SwitchboardClock
 
     /// - Parameters:
-    ///   - url: the full URL; nil builds it from `baseURL` (or the provider's) and the endpoint path.
+    ///   - url: the full URL; nil builds it from `baseURL` (or the region's, or the provider's) and
+    ///     the endpoint path.
+    ///   - region: one of the provider's `regions`, whose base URL is used.
     ///   - secrets: values for the provider's credential names; never logged.
     ///   - caFile: CAs to trust instead of the system's (TLS verification stays on).
-    /// - Throws: ``ConfigProblems`` for a missing setting or secret.
+    ///   - rateLimit: overrides the provider's; `.some(nil)` sends without a limit.
+    /// - Throws: ``ConfigProblems`` for a missing setting, secret or region.
     public init(
-        name: String, provider: Provider, endpoint: OutboundEndpoint, url: String?, baseURL: String?,
-        settings: [String: String], secrets: [String: Secret], caFile: String? = nil, clock: any SwitchboardClock,
-        file: String
+        name: String, provider: Provider, endpoint: OutboundEndpoint, url: String?, baseURL: String?, region: String? = nil,
+        settings: [String: String], secrets: [String: Secret], caFile: String? = nil, rateLimit: RateLimit?? = nil,
+        clock: any SwitchboardClock, file: String
     ) throws(ConfigProblems) {
         var problems: [ConfigProblem] = []
+        let pointer = "/targets/\(name)"
         let required = provider.send?.settings ?? []
         for key in required where settings[key] == nil {
-            problems.append(ConfigProblem(file: file, pointer: "/targets/\(name)/settings", message: "missing setting '\(key)' (\(provider.name) needs \(required.joined(separator: ", ")))"))
+            problems.append(ConfigProblem(file: file, pointer: "\(pointer)/settings", message: "missing setting '\(key)' (\(provider.name) needs \(required.joined(separator: ", ")))"))
         }
         let settingsValue = JSONValue.object(JSONObject(settings.sorted { $0.key < $1.key }.map { (key: $0.key, value: JSONValue.string($0.value)) }))
         var lines = endpoint.headers.map { "\($0.0): \($0.1)" }
         var credentials: [Secret] = []
+        var plain = EvaluationContext()
+        plain.set("settings", settingsValue)
         if let auth = endpoint.auth {
             if let secret = secrets[auth.secret] {
                 credentials.append(secret)
-                lines.append("\(auth.header): " + (auth.scheme.map { "\($0) " } ?? "") + secret.reveal())
+                var value = secret.reveal()
+                if let claims = auth.jwtClaims {
+                    let rendered = claims.map { (key: $0.0, value: JSONValue.string($0.1.renderText(in: plain) ?? "")) }
+                    let token = JWT.sign(JSONObject(rendered), secret: secret)
+                    credentials.append(Secret(token))
+                    value = token
+                }
+                lines.append("\(auth.header): " + (auth.scheme.map { "\($0) " } ?? "") + value)
             } else {
-                problems.append(ConfigProblem(file: file, pointer: "/targets/\(name)/secrets", message: "missing secret '\(auth.secret)' for the \(auth.header) header"))
+                problems.append(ConfigProblem(file: file, pointer: "\(pointer)/secrets", message: "missing secret '\(auth.secret)' for the \(auth.header) header"))
             }
         }
+        var chosenBase = baseURL ?? provider.send?.baseURL
+        if let region, baseURL == nil {
+            let regions = provider.send?.regions ?? [:]
+            if let regional = regions[region] {
+                chosenBase = regional
+            } else {
+                problems.append(ConfigProblem(file: file, pointer: "\(pointer)/region", message: "\(provider.name) has no region '\(region)' (regions: \(regions.keys.sorted().joined(separator: ", ")))"))
+            }
+        }
+        var resolvedBase = ""
         var resolvedURL = url
-        if resolvedURL == nil {
-            let base = baseURL ?? provider.send?.baseURL
-            var encoded = EvaluationContext()
-            encoded.set("settings", .object(JSONObject(settings.map { (key: $0.key, value: JSONValue.string(PercentDecoding.encodeSegment($0.value))) })))
-            if let base, let path = endpoint.path.renderText(in: encoded) {
-                resolvedURL = (base.hasSuffix("/") ? String(base.dropLast()) : base) + path
-            } else if base == nil {
-                problems.append(ConfigProblem(file: file, pointer: "/targets/\(name)", message: "no baseURL or url, and \(provider.name) declares no default"))
+        if let chosenBase {
+            // A provider's base URL may read settings, e.g. https://{settings.appSubdomain}.user.com.
+            if let template = try? Template(parsing: chosenBase), let text = template.renderText(in: plain, escaping: PercentDecoding.encodeSegment) {
+                resolvedBase = text.hasSuffix("/") ? String(text.dropLast()) : text
+            } else {
+                problems.append(ConfigProblem(file: file, pointer: pointer, message: "the base URL '\(chosenBase)' reads a setting that is not given"))
             }
+        } else if url == nil {
+            problems.append(ConfigProblem(file: file, pointer: pointer, message: "no baseURL or url, and \(provider.name) declares no default"))
         }
-        guard problems.isEmpty, let resolvedURL else { throw ConfigProblems(problems) }
+        if resolvedURL == nil, !endpoint.pathReadsEvent {
+            resolvedURL = endpoint.path.renderText(in: plain, escaping: PercentDecoding.encodeSegment).map { resolvedBase + $0 }
+        }
+        guard problems.isEmpty else { throw ConfigProblems(problems) }
         self.name = name
         self.provider = provider
         self.endpoint = endpoint
-        self.url = resolvedURL
+        self.url = resolvedURL ?? resolvedBase
+        self.base = resolvedBase
         self.caFile = caFile
+        self.rateLimit = rateLimit ?? provider.send?.rateLimit
         self.settings = settingsValue
         self.headers = lines
         self.credentials = credentials
         self.clock = clock
     }
 
-    /// The request for one canonical event.
+    /// The request for one canonical event; for an endpoint with a prerequisite, the
+    /// prerequisite's request, whose ``OutboundRequest/then`` builds this endpoint's.
     /// - Throws: ``MappingError`` when the event lacks what the vendor requires.
     public func request(for event: JSONValue, trace: ExplainTrace? = nil) throws(MappingError) -> OutboundRequest {
+        guard let first = endpoint.before.flatMap({ provider.send?.endpoint($0) }) else {
+            return try request(endpoint, for: event, prior: nil, trace: trace)
+        }
+        var request = try self.request(first, for: event, prior: nil, trace: nil)
+        let main = endpoint
+        request.then = OutboundRequest.FollowUp(step: first.name) { [self] (answer: [UInt8]) throws(MappingError) -> OutboundRequest in
+            let prior = (try? JSONParser.parse(answer)) ?? .object(JSONObject())
+            return try self.request(main, for: event, prior: prior, trace: nil)
+        }
+        return request
+    }
+
+    /// The request `endpoint` of this target's vendor makes for `event`.
+    private func request(_ endpoint: OutboundEndpoint, for event: JSONValue, prior: JSONValue?, trace: ExplainTrace?)
+        throws(MappingError) -> OutboundRequest
+    {
+        let batch = endpoint.encode?.batch ?? false
         // A batch endpoint gets a list; the dispatcher sends one event per request for now.
-        let root = endpoint.encode.batch ? ("events", JSONValue.array([event])) : ("event", event)
+        let root = batch ? ("events", JSONValue.array([event])) : ("event", event)
         var context = EvaluationContext(clock: clock, [root, ("settings", settings)])
+        if let prior { context.set("prior", prior) }
         context.trace = trace
-        let body = try endpoint.encode.apply(context)
-        return OutboundRequest(method: endpoint.method, url: url, headers: headers, body: JSONWriter.bytes(.object(body)), caFile: caFile)
+        var url = self.url
+        if endpoint.pathReadsEvent || endpoint.name != self.endpoint.name {
+            if batch { context.set("event", event) }
+            guard let path = endpoint.path.renderText(in: context, escaping: PercentDecoding.encodeSegment) else {
+                let missing = endpoint.path.paths.first { $0.resolve(in: context) == nil }
+                throw MappingError(field: missing?.fieldName ?? "path", message: "is required (\(provider.name) puts it in the URL)")
+            }
+            url = base + path
+        }
+        let body = try endpoint.encode.map { mapping throws(MappingError) in JSONWriter.bytes(.object(try mapping.apply(context))) } ?? []
+        return OutboundRequest(method: endpoint.method, url: url, headers: headers, body: body, caFile: caFile)
     }
 
     /// The vendor's own error text from an error answer, shortened and with credentials masked,

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SwitchboardCore
 import SwitchboardJournal
+import SwitchboardMapping
 
 /// Makes delivery attempts: sends, classifies the result, records the outcome in the journal, and
 /// tells whoever waits (the app's request in forward mode).
@@ -43,6 +44,9 @@ public final class Dispatcher: @unchecked Sendable {
     public var metrics: any EventMetrics = NoMetrics()
     /// The longest `Retry-After` honoured.
     public var retryAfterCapMilliseconds: Int64 = 3_600_000
+    /// One pacer per rate-limited target, and the slots deliveries have reserved and wait for.
+    private var pacers: [String: RatePacer] = [:]
+    private var reservations: [Int64: Instant] = [:]
 
     public init(
         targets: Snapshot<[String: DeliveryTarget]>, journal: any Journal, transport: CurlTransport, backoff: Backoff,
@@ -129,12 +133,16 @@ public final class Dispatcher: @unchecked Sendable {
                      reason: "circuit open: \(target.name) is failing; waiting for a probe to succeed")
             return
         }
-        var request = request
-        request.headers.append("Idempotency-Key: \(idempotencyKey(deliveryId: deliveryId))")
+        if let limit = target.rateLimit, let slot = reserveSlot(deliveryId: deliveryId, target: target.name, limit: limit,
+                                                               requests: request.then == nil ? 1 : 2, now: now) {
+            // Over the vendor's allowance: wait in the journal for the reserved slot, not for a 429.
+            onResult?(Attempt(verdict: .retry("rate limit"), status: nil))
+            postpone(deliveryId: deliveryId, target: target.name, attempts: previousAttempts, until: slot,
+                     reason: "rate limit: waiting for a slot (\(limit.requests) requests per \(limit.perSeconds) s)")
+            return
+        }
         let started = clock.now()
-        transport.send(request) { [self] result in
-            let reason = result.status.flatMap { (200..<300).contains($0) ? nil : target.vendorReason(result.body) }
-            let verdict = Classifier.classify(result, vendorReason: reason)
+        send(request, key: idempotencyKey(deliveryId: deliveryId), target: target) { [self] result, verdict in
             if verdict.isFinal { _ = lock.withLock { settled.insert(deliveryId) } }
             noteForBreaker(verdict, status: result.status, target: target.name, probe: permit == .probe)
             onResult?(Attempt(verdict: verdict, status: result.status))
@@ -154,6 +162,56 @@ public final class Dispatcher: @unchecked Sendable {
             let excerpt = verdict == .delivered ? nil : target.excerpt(result.body)
             record(verdict, status: result.status, deliveryId: deliveryId, target: target.name, attempts: previousAttempts + 1,
                    atLeast: wait, attempted: true, excerpt: excerpt)
+        }
+    }
+
+    /// Sends `request` with the idempotency key and, when it is a prerequisite that succeeded,
+    /// the request built from its answer; `completion` gets the last answer and its verdict (a
+    /// failed prerequisite's reason names it).
+    private func send(
+        _ request: OutboundRequest, key: String, target: DeliveryTarget,
+        completion: @escaping @Sendable (TransportResult, Verdict) -> Void
+    ) {
+        var request = request
+        let followUp = request.then
+        request.headers.append("Idempotency-Key: \(key)" + (followUp.map { "-\($0.step)" } ?? ""))
+        transport.send(request) { [self] result in
+            let reason = result.status.flatMap { (200..<300).contains($0) ? nil : target.vendorReason(result.body) }
+            let verdict = Classifier.classify(result, vendorReason: reason)
+            guard let followUp else { return completion(result, verdict) }
+            guard verdict == .delivered else {
+                switch verdict {
+                case .retry(let why): return completion(result, .retry("\(followUp.step): \(why)"))
+                case .deadLetter(let why): return completion(result, .deadLetter("\(followUp.step): \(why)"))
+                case .delivered: return
+                }
+            }
+            do {
+                send(try followUp.build(result.body), key: key, target: target, completion: completion)
+            } catch {
+                completion(result, .deadLetter("mapping: \(followUp.step)'s answer: \(error)"))
+            }
+        }
+    }
+
+    /// nil when delivery `deliveryId` may be sent now (taking a slot, or the one it reserved), or
+    /// the slot it must wait for.
+    private func reserveSlot(deliveryId: Int64, target: String, limit: RateLimit, requests: Int, now: Instant) -> Instant? {
+        lock.withLock {
+            if let reserved = reservations[deliveryId] {
+                guard reserved > now else {
+                    reservations[deliveryId] = nil
+                    return nil
+                }
+                return reserved
+            }
+            var pacer = pacers[target].flatMap { $0.spacingMilliseconds == RatePacer(limit).spacingMilliseconds ? $0 : nil } ?? RatePacer(limit)
+            let slot = pacer.reserve(now: now)
+            for _ in 1..<requests { _ = pacer.reserve(now: now) }
+            pacers[target] = pacer
+            guard slot > now else { return nil }
+            reservations[deliveryId] = slot
+            return slot
         }
     }
 

@@ -1,3 +1,5 @@
+import SwitchboardMapping
+
 /// One HTTP request to a vendor, ready to send.
 public struct OutboundRequest: Sendable {
     public var method: String
@@ -7,13 +9,25 @@ public struct OutboundRequest: Sendable {
     public var body: [UInt8]
     /// A PEM bundle of CAs to trust for this request instead of the transport's.
     public var caFile: String?
+    /// Set when this request only comes first (a vendor's prerequisite, e.g. create the user):
+    /// its name, and how the request that delivers the event is built from this one's 2xx answer.
+    public var then: FollowUp?
 
-    public init(method: String, url: String, headers: [String], body: [UInt8], caFile: String? = nil) {
+    public init(method: String, url: String, headers: [String], body: [UInt8], caFile: String? = nil, then: FollowUp? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.caFile = caFile
+        self.then = then
+    }
+
+    /// The request that follows a prerequisite.
+    public struct FollowUp: Sendable {
+        /// The prerequisite endpoint's name, which prefixes the reason when it fails.
+        public let step: String
+        /// Builds the next request from the prerequisite's answer body.
+        public let build: @Sendable ([UInt8]) throws(MappingError) -> OutboundRequest
     }
 }
 

@@ -20,8 +20,10 @@ public struct Translation: Sendable {
 }
 
 extension InboundRoute {
-    /// Checks the app's key against the accepted keys, in constant time.
-    public func authenticate(_ request: InboundRequest) throws(IngressError) {
+    /// Checks the app's key against the accepted keys, in constant time; for a JWT, its signature
+    /// against the accepted secrets. Returns the JWT's claims (empty for a plain key).
+    @discardableResult
+    public func authenticate(_ request: InboundRequest, now: Instant = SystemClock().now()) throws(IngressError) -> JSONObject {
         let auth = endpoint.auth
         guard let value = request.header(auth.header), !value.isEmpty else {
             throw IngressError(.unauthorized, "Authentication credentials were not provided.")
@@ -33,10 +35,37 @@ extension InboundRoute {
             else { throw IngressError(.unauthorized, "Invalid token header. Expected \"\(scheme) <key>\".") }
             key = key.dropFirst(scheme.count + 1)
         }
+        if auth.jwt {
+            let claims: JSONObject
+            do {
+                claims = try JWT.verify(key, secrets: keys, now: now.seconds)
+            } catch {
+                throw IngressError(.unauthorized, error.description)
+            }
+            for claim in auth.requiredClaims where claims[claim] == nil {
+                throw IngressError(.unauthorized, "The token has no \(claim) claim.")
+            }
+            return claims
+        }
         let bytes = Array(key.utf8)
         var matched = false
         for accepted in keys { matched = accepted.matches(bytes) || matched }
         guard matched else { throw IngressError(.unauthorized, "Invalid token.") }
+        return JSONObject()
+    }
+
+    /// The JSON bytes of the request: decompressed, or taken from the form field the endpoint names.
+    func jsonBody(_ request: InboundRequest) throws(IngressError) -> [UInt8] {
+        guard request.body.count <= endpoint.maxBodyBytes, !request.bodyTooLarge else {
+            throw IngressError(.tooLarge, "Request body larger than \(endpoint.maxBodyBytes) bytes.")
+        }
+        let body = try BodyDecoding.decompress(request.body, encoding: request.header("Content-Encoding"), limit: endpoint.maxBodyBytes)
+        let type = request.header("Content-Type")?.lowercased() ?? ""
+        guard type.hasPrefix("application/x-www-form-urlencoded") else { return body }
+        guard let field = endpoint.formField else {
+            throw IngressError(.invalidJSON, "Form bodies are not accepted here; send application/json.")
+        }
+        return try BodyDecoding.formField(field, in: body)
     }
 
     /// Decodes the request into a canonical event and encodes it for every target. Sends nothing.
@@ -45,26 +74,31 @@ extension InboundRoute {
     ///   - clock: where mappings read `now`.
     ///   - explain: record how every field was made (slower; for `switchboard explain`).
     /// - Throws: ``IngressError`` for a body that is too large, not JSON, or does not map.
+    ///   - auth: what ``authenticate(_:now:)`` returned, readable as `auth`.
     public func translate(
-        _ request: InboundRequest, parameters: [(String, String)], clock: any SwitchboardClock, explain: Bool = false
+        _ request: InboundRequest, parameters: [(String, String)], clock: any SwitchboardClock, explain: Bool = false,
+        auth: JSONObject = JSONObject()
     ) throws(IngressError) -> Translation
     {
-        guard request.body.count <= endpoint.maxBodyBytes, !request.bodyTooLarge else {
-            throw IngressError(.tooLarge, "Request body larger than \(endpoint.maxBodyBytes) bytes.")
-        }
+        let bytes = try jsonBody(request)
         let body: JSONValue
         do {
-            body = try JSONParser.parse(request.body)
+            body = try JSONParser.parse(bytes)
         } catch let error as JSONParseError {
             throw IngressError(.invalidJSON, error.description)
         } catch {
             throw IngressError(.invalidJSON, "invalid body")
         }
-        guard case .object = body else {
-            throw IngressError(.invalidJSON, "Expected a JSON object, got \(body.typeName)")
+        // A batch body may be an array when the decode mapping explodes the whole body.
+        let arrayAllowed = endpoint.decode.explode?.description == "body"
+        switch body {
+        case .object: break
+        case .array where arrayAllowed: break
+        default: throw IngressError(.invalidJSON, "Expected a JSON object, got \(body.typeName)")
         }
         let path = JSONValue.object(JSONObject(parameters.map { (key: $0.0, value: .string($0.1)) }))
-        var context = EvaluationContext(clock: clock, [("body", body), ("path", path), ("query", .object(JSONObject()))])
+        let query = JSONValue.object(JSONObject((request.query.map { FormFields.parse($0.utf8) } ?? []).map { (key: $0.0, value: .string($0.1)) }))
+        var context = EvaluationContext(clock: clock, [("body", body), ("path", path), ("query", query), ("auth", .object(auth))])
         var traces: [ExplainTrace] = []
         if explain {
             context.trace = ExplainTrace()

@@ -67,8 +67,8 @@ public struct IngressPipeline: Sendable {
     private func handle(_ request: InboundRequest, route: InboundRoute, parameters: [(String, String)])
         async throws(IngressError) -> InboundAnswer
     {
-        try route.authenticate(request)
-        let translation = try route.translate(request, parameters: parameters, clock: mappingClock)
+        let claims = try route.authenticate(request, now: clock.now())
+        let translation = try route.translate(request, parameters: parameters, clock: mappingClock, auth: claims)
         let now = clock.now()
         let newEvents = translation.events.map { translated in
             NewEvent(

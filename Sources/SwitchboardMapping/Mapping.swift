@@ -23,8 +23,8 @@ public struct Mapping: Sendable {
     /// The roots this mapping's paths may start with.
     static func roots(kind: Kind, explode: Bool, batch: Bool) -> [String] {
         switch kind {
-        case .decode: ["body", "path", "query"] + (explode ? ["item", "index"] : [])
-        case .encode: (batch ? ["events"] : ["event"]) + ["settings"]
+        case .decode: ["body", "path", "query", "auth"] + (explode ? ["item", "index"] : [])
+        case .encode: (batch ? ["events"] : ["event"]) + ["settings", "prior"]
         }
     }
 

@@ -46,7 +46,8 @@ public struct MappingSet: Sendable {
         for provider in providers.values.sorted(by: { $0.id < $1.id }) {
             for endpoint in provider.receive { MappingChecker.checkDecode(endpoint.decode, problems: &problems) }
             for endpoint in provider.send?.endpoints ?? [] {
-                MappingChecker.checkEncode(endpoint.encode, against: endpoint.request, vendor: provider.name, problems: &problems)
+                guard let encode = endpoint.encode else { continue }
+                MappingChecker.checkEncode(encode, against: endpoint.request, vendor: provider.name, problems: &problems)
             }
         }
         guard problems.isEmpty else {
@@ -86,7 +87,9 @@ extension MappingSet {
         var seen: [String: Mapping] = [:]
         for provider in providers.values {
             for endpoint in provider.receive { seen[endpoint.decode.file] = endpoint.decode }
-            for endpoint in provider.send?.endpoints ?? [] { seen[endpoint.encode.file] = endpoint.encode }
+            for endpoint in provider.send?.endpoints ?? [] {
+                if let encode = endpoint.encode { seen[encode.file] = encode }
+            }
         }
         return seen.values.sorted { $0.file < $1.file }
     }

@@ -47,7 +47,7 @@ func compileMembers<T>(
 }
 
 extension InboundEndpoint {
-    static let keys = ["method", "path", "auth", "maxBodyBytes", "decode", "answer"]
+    static let keys = ["method", "path", "auth", "maxBodyBytes", "formField", "decode", "answer"]
 
     static func compile(
         name: String, _ json: JSONValue, file: String, at pointer: String, problems: inout [ConfigProblem],
@@ -63,10 +63,17 @@ extension InboundEndpoint {
         let maxBody = r.int("maxBodyBytes", range: 1...(64 << 20), problems: &problems) ?? (1 << 20)
         var auth: InboundAuth?
         if let authJSON = r.object["auth"],
-            let a = JSONReader(authJSON, file: file, pointer: r.at("auth"), allowed: ["header", "scheme"], problems: &problems)
+            let a = JSONReader(authJSON, file: file, pointer: r.at("auth"), allowed: ["header", "scheme", "jwt", "claims"], problems: &problems)
         {
+            let jwt = a.string("jwt", problems: &problems)
+            if let jwt, jwt != "HS256" { problems.append(a.problem(at: "jwt", "the only JWT algorithm accepted is HS256")) }
+            let claims = a.object["claims"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            if let c = a.object["claims"], c.arrayValue?.count != claims.count || jwt == nil {
+                problems.append(a.problem(at: "claims", jwt == nil ? "claims need \"jwt\": \"HS256\"" : "must be a list of claim names"))
+            }
             if let header = a.string("header", required: true, problems: &problems) {
-                auth = InboundAuth(header: header, scheme: a.string("scheme", problems: &problems))
+                auth = InboundAuth(header: header, scheme: a.string("scheme", problems: &problems), jwt: jwt != nil,
+                                   requiredClaims: claims)
             }
         } else if r.object["auth"] == nil {
             problems.append(ConfigProblem(file: file, pointer: pointer, message: "missing key 'auth'"))
@@ -85,7 +92,7 @@ extension InboundEndpoint {
         problems += compiler.problems
         guard let method, let path, let auth, let decode, let answer else { return nil }
         return InboundEndpoint(name: name, method: method.uppercased(), path: path, auth: auth, maxBodyBytes: Int(maxBody),
-                               decode: decode, answer: answer)
+                               formField: r.string("formField", problems: &problems), decode: decode, answer: answer)
     }
 }
 
@@ -132,7 +139,7 @@ extension ErrorAnswers {
 }
 
 extension Outbound {
-    static let keys = ["baseURL", "settings", "endpoints", "errorMessage"]
+    static let keys = ["baseURL", "regions", "settings", "endpoints", "errorMessage", "rateLimit"]
 
     static func compile(
         _ json: JSONValue, file: String, problems: inout [ConfigProblem],
@@ -163,12 +170,33 @@ extension Outbound {
         } else {
             problems.append(ConfigProblem(file: file, pointer: "/send", message: "missing key 'endpoints'"))
         }
-        return Outbound(baseURL: baseURL, settings: settings, endpoints: endpoints, errorMessage: errorMessage)
+        for endpoint in endpoints {
+            guard let before = endpoint.before else { continue }
+            let pointer = "/send/endpoints/\(pointerEscape(endpoint.name))/before"
+            guard let first = endpoints.first(where: { $0.name == before }) else {
+                problems.append(ConfigProblem(file: file, pointer: pointer, message: "no endpoint '\(before)'\(Suggestion.hint(for: before, in: endpoints.map(\.name)))"))
+                continue
+            }
+            if first.before != nil || first.name == endpoint.name {
+                problems.append(ConfigProblem(file: file, pointer: pointer, message: "'\(before)' has a 'before' of its own; only one request may come first"))
+            }
+        }
+        var regions: [String: String] = [:]
+        if let value = r.object["regions"] {
+            if case .object(let o) = value, o.members.allSatisfy({ $0.value.stringValue != nil }) {
+                for m in o.members { regions[m.key] = m.value.stringValue }
+            } else {
+                problems.append(r.problem(at: "regions", "must be an object of region names to base URLs"))
+            }
+        }
+        let rateLimit = r.object["rateLimit"].flatMap { RateLimit.compile($0, file: file, at: r.at("rateLimit"), problems: &problems) }
+        return Outbound(baseURL: baseURL, settings: settings, endpoints: endpoints, errorMessage: errorMessage, regions: regions,
+                        rateLimit: rateLimit)
     }
 }
 
 extension OutboundEndpoint {
-    static let keys = ["method", "path", "headers", "auth", "encode", "request"]
+    static let keys = ["method", "path", "headers", "auth", "encode", "request", "before"]
 
     static func compile(
         name: String, _ json: JSONValue, file: String, at pointer: String, problems: inout [ConfigProblem],
@@ -180,8 +208,9 @@ extension OutboundEndpoint {
         if let text = r.string("path", required: true, problems: &problems) {
             do {
                 let template = try Template(parsing: text)
-                for p in template.paths where p.root != "settings" {
-                    problems.append(r.problem(at: "path", "a path placeholder reads settings, e.g. {settings.workspaceId}; found {\(p)}"))
+                let roots = ["settings", "event"] + (r.object["before"] != nil ? ["prior"] : [])
+                for p in template.paths where !roots.contains(p.root) {
+                    problems.append(r.problem(at: "path", "a path placeholder reads \(roots.joined(separator: ", ")), e.g. {settings.workspaceId}; found {\(p)}"))
                 }
                 path = template
             } catch {
@@ -198,19 +227,58 @@ extension OutboundEndpoint {
         }
         var auth: OutboundAuth?
         if let a = r.object["auth"],
-            let ar = JSONReader(a, file: file, pointer: r.at("auth"), allowed: ["header", "scheme", "secret"], problems: &problems),
+            let ar = JSONReader(a, file: file, pointer: r.at("auth"), allowed: ["header", "scheme", "secret", "jwtClaims"], problems: &problems),
             let header = ar.string("header", required: true, problems: &problems),
             let secret = ar.string("secret", required: true, problems: &problems)
         {
-            auth = OutboundAuth(header: header, scheme: ar.string("scheme", problems: &problems), secret: secret)
+            var claims: [(String, Template)]?
+            if let c = ar.object["jwtClaims"] {
+                claims = []
+                if case .object(let o) = c {
+                    for m in o.members {
+                        guard let text = m.value.stringValue, let t = try? Template(parsing: text), t.paths.allSatisfy({ $0.root == "settings" }) else {
+                            problems.append(ConfigProblem(file: file, pointer: ar.at("jwtClaims") + "/" + pointerEscape(m.key),
+                                                          message: "must be text, with placeholders that read settings"))
+                            continue
+                        }
+                        claims?.append((m.key, t))
+                    }
+                } else {
+                    problems.append(ar.problem(at: "jwtClaims", "must be an object of claim names to templates"))
+                }
+            }
+            auth = OutboundAuth(header: header, scheme: ar.string("scheme", problems: &problems), secret: secret, jwtClaims: claims)
         }
-        let encode = r.string("encode", required: true, problems: &problems).flatMap { loadMapping($0, r.at("encode"), &problems) }
+        let encode = r.string("encode", problems: &problems).flatMap { loadMapping($0, r.at("encode"), &problems) }
+        if r.object["encode"] == nil, method?.uppercased() != "GET" {
+            problems.append(ConfigProblem(file: file, pointer: pointer, message: "missing key 'encode' (only a GET may send no body)"))
+        }
         if let encode, encode.kind != .encode {
             problems.append(r.problem(at: "encode", "'\(encode.file)' is a \(encode.kind.rawValue) mapping, not an encode mapping"))
         }
         let request = r.object["request"].flatMap { RequestSchema.compile($0, file: file, at: r.at("request"), problems: &problems) }
-        guard let method, let path, let encode else { return nil }
+        guard let method, let path else { return nil }
         return OutboundEndpoint(name: name, method: method.uppercased(), path: path, headers: headers, auth: auth, encode: encode,
-                                request: request)
+                                request: request, before: r.string("before", problems: &problems))
+    }
+}
+
+extension RateLimit {
+    /// Reads `{"requests": N, "perSeconds": S}` from a provider file or a config.
+    public static func parse(_ json: JSONValue, file: String, at pointer: String, problems: inout [ConfigProblem]) -> RateLimit? {
+        compile(json, file: file, at: pointer, problems: &problems)
+    }
+
+    static func compile(_ json: JSONValue, file: String, at pointer: String, problems: inout [ConfigProblem]) -> RateLimit? {
+        guard let r = JSONReader(json, file: file, pointer: pointer, allowed: ["requests", "perSeconds"], problems: &problems) else { return nil }
+        let requests = r.int("requests", range: 1...1_000_000, problems: &problems)
+        let per = r.int("perSeconds", range: 1...86_400, problems: &problems)
+        guard let requests, let per else {
+            if r.object["requests"] == nil || r.object["perSeconds"] == nil {
+                problems.append(ConfigProblem(file: file, pointer: pointer, message: "needs 'requests' and 'perSeconds'"))
+            }
+            return nil
+        }
+        return RateLimit(requests: Int(requests), perSeconds: Int(per))
     }
 }

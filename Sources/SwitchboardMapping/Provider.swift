@@ -18,6 +18,9 @@ public struct InboundEndpoint: Sendable {
     public let path: PathTemplate
     public let auth: InboundAuth
     public let maxBodyBytes: Int
+    /// For an `application/x-www-form-urlencoded` body: the form field whose value is the JSON
+    /// body. Without it, form bodies are refused.
+    public let formField: String?
     public let decode: Mapping
     /// The success answer, evaluated over `answer.id`, `answer.eventId`, `answer.created`,
     /// `answer.status`.
@@ -25,10 +28,15 @@ public struct InboundEndpoint: Sendable {
 }
 
 /// How the app authenticates: a header, optionally with a scheme word before the key
-/// (`Authorization: Token <key>`). The accepted keys come from the config, never from here.
+/// (`Authorization: Token <key>`), or holding an HS256 JWT signed with one of the keys. The
+/// accepted keys (or JWT secrets) come from the config, never from here.
 public struct InboundAuth: Sendable {
     public let header: String
     public let scheme: String?
+    /// The header holds an HS256 JWT; its claims are readable as `auth.NAME` by the decode mapping.
+    public let jwt: Bool
+    /// Claims a JWT must carry.
+    public let requiredClaims: [String]
 }
 
 /// A status and a body rule.
@@ -75,6 +83,10 @@ public struct Outbound: Sendable {
     public let endpoints: [OutboundEndpoint]
     /// Where the vendor puts its error text in an error answer, first present wins.
     public let errorMessage: [Path]
+    /// Base URLs by region name (e.g. `eu`); a target picks one with `region`.
+    public let regions: [String: String]
+    /// The most requests the vendor allows per key; a target may set its own.
+    public let rateLimit: RateLimit?
 
     public func endpoint(_ name: String) -> OutboundEndpoint? {
         endpoints.first { $0.name == name }
@@ -88,9 +100,26 @@ public struct OutboundEndpoint: Sendable {
     public let path: Template
     public let headers: [(String, String)]
     public let auth: OutboundAuth?
-    public let encode: Mapping
+    /// Builds the body; nil sends none (e.g. a `GET`).
+    public let encode: Mapping?
     /// The vendor's request body, as the encode mapping is checked against it.
     public let request: RequestSchema?
+    /// Another endpoint of the same vendor sent first for every event (e.g. create the user, look
+    /// up an id); its answer body is readable as `prior` by this endpoint's path and mapping.
+    public let before: String?
+    /// Whether the path reads the event (so the URL differs per event).
+    public var pathReadsEvent: Bool { path.paths.contains { $0.root != "settings" } }
+}
+
+/// A vendor's allowance: at most `requests` per `perSeconds`, as a bucket that refills evenly.
+public struct RateLimit: Sendable, Equatable {
+    public let requests: Int
+    public let perSeconds: Int
+
+    public init(requests: Int, perSeconds: Int) {
+        self.requests = requests
+        self.perSeconds = perSeconds
+    }
 }
 
 /// The header that carries the vendor credential, taken from the target's secret `secret`.
@@ -98,4 +127,7 @@ public struct OutboundAuth: Sendable {
     public let header: String
     public let scheme: String?
     public let secret: String
+    /// When set, the header holds an HS256 JWT with these claims (templates over `settings`),
+    /// signed with the secret, instead of the secret itself.
+    public let jwtClaims: [(String, Template)]?
 }

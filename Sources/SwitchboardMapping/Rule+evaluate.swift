@@ -84,6 +84,10 @@ extension Rule {
             value = Self.droppingNulls(value)
             trace?.add(field, "null members dropped")
         }
+        if scalarMembers {
+            value = ScalarMembersKey.apply(value)
+            trace?.add(field, "nested members as JSON text")
+        }
         return value
     }
 

@@ -5,7 +5,7 @@ import SwitchboardCore
 ///
 /// Evaluation order: `when` (false makes the value absent); the source gives a value or nothing
 /// (absent); a null is handled as `null` says; a present value is converted (`convert`, `map`),
-/// checked (`type`, `nonEmpty`, `maxLength`), converted (`time`) and cleaned (`dropNulls`); if
+/// checked (`type`, `nonEmpty`, `maxLength`), converted (`time`) and cleaned (`dropNulls`, `scalarMembers`); if
 /// the value is still absent, `default` is evaluated; if it is still absent and `required` is
 /// set, that is an error. An absent value is left out of the object it belongs to.
 public struct Rule: Sendable {
@@ -125,6 +125,11 @@ public struct Rule: Sendable {
         set { modify { $0.dropNulls = newValue } }
     }
 
+    public var scalarMembers: Bool {
+        get { box.settings.scalarMembers }
+        set { modify { $0.scalarMembers = newValue } }
+    }
+
     public var required: Bool {
         get { box.settings.required }
         set { modify { $0.required = newValue } }
@@ -147,6 +152,7 @@ public struct Rule: Sendable {
         var maxLength: Int?
         var time: TimeConversion?
         var dropNulls: Bool = false
+        var scalarMembers: Bool = false
         var required: Bool = false
         var `default`: Rule?
     }

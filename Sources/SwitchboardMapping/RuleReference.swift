@@ -13,7 +13,7 @@ public enum RuleReference {
 
             A rule has exactly one **source** and any **modifiers**. Modifiers apply in this order:
             `when` → source → `null` → `convert` → `map` → `type` → `nonEmpty` → `maxLength` →
-            `time` → `dropNulls` → (still absent?) `default` → `required`.
+            `time` → `dropNulls` → `scalarMembers` → (still absent?) `default` → `required`.
 
             """
         for role in [RuleKey.Role.source, .modifier] {

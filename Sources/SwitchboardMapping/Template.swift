@@ -53,14 +53,15 @@ public struct Template: Sendable {
     }
 
     /// The filled-in text, or nil when a placeholder's path is absent.
-    func render(in context: EvaluationContext) -> String? {
+    func render(in context: EvaluationContext, escaping: ((String) -> String) = { $0 }) -> String? {
         var out = ""
         for part in parts {
             switch part {
             case .text(let t): out += t
             case .value(let path):
                 guard let value = path.resolve(in: context) else { return nil }
-                if case .string(let s) = value { out += s } else { out += JSONWriter.string(value) }
+                let text = if case .string(let s) = value { s } else { JSONWriter.string(value) }
+                out += escaping(text)
             }
         }
         return out
@@ -75,5 +76,11 @@ extension Template {
     /// The filled-in text, or nil when a placeholder's path is absent.
     public func renderText(in context: EvaluationContext) -> String? {
         render(in: context)
+    }
+
+    /// The filled-in text with every placeholder's value passed through `escaping` (e.g.
+    /// percent-encoding for a URL), or nil when a placeholder's path is absent.
+    public func renderText(in context: EvaluationContext, escaping: (String) -> String) -> String? {
+        render(in: context, escaping: escaping)
     }
 }

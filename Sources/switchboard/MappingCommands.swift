@@ -106,7 +106,7 @@ struct Explain: ParsableCommand {
             explainFields(translation.event, translation.traces[0])
             for (i, target) in route.targets.enumerated() {
                 let request = translation.requests[i]
-                print("encode \(target.endpoint.encode.file) → \(target.name): \(request.method) \(request.url)")
+                print("encode \(target.endpoint.encode?.file ?? "(no body)") → \(target.name): \(request.method) \(request.url)")
                 if let body = try? JSONParser.parse(request.body), case .object(let object) = body {
                     explainFields(object, translation.traces[i + 1])
                 }
@@ -148,6 +148,14 @@ struct Translate: ParsableCommand {
                 print("\(target.name) (\(target.provider.name)):\n  \(outbound.method) \(outbound.url)")
                 for header in outbound.headers { print("  \(header)") }
                 print("  \(String(decoding: outbound.body, as: UTF8.self))")
+                if let then = outbound.then {
+                    // The request that delivers the event is built from the prerequisite's answer.
+                    if let next = try? then.build(Array("{}".utf8)) {
+                        print("  then, after \(then.step) succeeds:\n  \(next.method) \(next.url)\n  \(String(decoding: next.body, as: UTF8.self))")
+                    } else {
+                        print("  then a request built from \(then.step)'s answer")
+                    }
+                }
             }
         } catch {
             let answer = route.provider.answer(for: error)

@@ -53,7 +53,7 @@ public enum RuleKeys {
         FromKey.key, ConstKey.key, TemplateKey.key, NowKey.key, UUIDKey.key, FieldsKey.key, ListKey.key, EntryKey.key,
         RestKey.key, MergeKey.key, EachKey.key,
         WhenKey.key, NullKey.key, ConvertKey.key, MapKey.key, TypeKey.key, NonEmptyKey.key, MaxLengthKey.key,
-        TimeKey.key, DropNullsKey.key, DefaultKey.key, RequiredKey.key,
+        TimeKey.key, DropNullsKey.key, ScalarMembersKey.key, DefaultKey.key, RequiredKey.key,
     ]
 
     static let byName: [String: RuleKey] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
