@@ -10,7 +10,7 @@ extension Rule {
         switch source {
         case .constant(let value): return !(value.isNull && null == .absent)
         case .now, .uuid, .fields, .list, .merge: return true
-        case .paths, .template, .entry, .rest, .each: return false
+        case .paths, .template, .entry, .rest, .each, .sole: return false
         }
     }
 
@@ -26,6 +26,7 @@ extension Rule {
         case .now, .uuid, .template: return "string"
         case .fields, .merge, .rest, .entry: return "object"
         case .list, .each: return "array"
+        case .sole(_, let key): return key ? "string" : nil
         case .paths: return nil
         }
     }
@@ -36,7 +37,7 @@ extension Rule {
         switch source {
         case .paths(let p): out += p
         case .template(let t): out += t.paths
-        case .rest(let p, _): out.append(p)
+        case .rest(let p, _), .sole(let p, _): out.append(p)
         case .each(let p, let inner): out.append(p); out += inner.paths.filter { $0.root != "item" && $0.root != "index" }
         case .fields(let members): out += members.flatMap(\.rule.paths)
         case .list(let rules), .merge(let rules): out += rules.flatMap(\.paths)

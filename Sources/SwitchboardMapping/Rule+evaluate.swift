@@ -170,6 +170,13 @@ extension Rule {
                 for member in object.members { merged.set(member.key, member.value) }
             }
             return (.object(merged), nil)
+        case .sole(let path, let key):
+            guard let member = try SoleKey.member(at: path, in: context) else {
+                trace?.add(field, "the one key of \(path): absent")
+                return (nil, path.fieldName)
+            }
+            trace?.add(field, key ? "the one key of \(path)" : "the value under the one key of \(path)")
+            return (key ? .string(member.key) : member.value, path.fieldName)
         case .each(let path, let itemRule):
             guard let value = path.resolve(in: context) else { return (nil, path.fieldName) }
             guard case .array(let items) = value else {

@@ -30,6 +30,8 @@ public struct Rule: Sendable {
         case merge([Rule])
         /// The array at a path, each element mapped by a rule that reads it as `item`.
         case each(Path, Rule)
+        /// The one key (or the value under it) of the object at a path.
+        case sole(Path, key: Bool)
     }
 
     /// One member of an object a rule builds: its key and the rule for its value. (A class, so

@@ -51,7 +51,7 @@ public struct RuleKeyExample: Sendable {
 public enum RuleKeys {
     public static let all: [RuleKey] = [
         FromKey.key, ConstKey.key, TemplateKey.key, NowKey.key, UUIDKey.key, FieldsKey.key, ListKey.key, EntryKey.key,
-        RestKey.key, MergeKey.key, EachKey.key,
+        RestKey.key, MergeKey.key, EachKey.key, SoleKey.key, SoleKey.value,
         WhenKey.key, NullKey.key, ConvertKey.key, MapKey.key, TypeKey.key, NonEmptyKey.key, MaxLengthKey.key,
         TimeKey.key, DropNullsKey.key, ScalarMembersKey.key, DefaultKey.key, RequiredKey.key,
     ]
