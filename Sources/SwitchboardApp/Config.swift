@@ -30,6 +30,8 @@ public struct Config: Sendable {
         public var shadows: [String]
         public var mode: InboundRoute.Mode
         public var deadlineMilliseconds: Int64
+        /// Serves the route's endpoint under this path prefix ("" for none).
+        public var prefix: String = ""
     }
 
     public var host: String
@@ -232,7 +234,7 @@ public struct Config: Sendable {
         problems: inout [ConfigProblem]
     ) -> Route? {
         guard let r = JSONReader(value, file: file, pointer: pointer,
-                                 allowed: ["name", "from", "endpoint", "keys", "to", "shadows", "mode", "deadlineMs"],
+                                 allowed: ["name", "from", "endpoint", "keys", "to", "shadows", "mode", "deadlineMs", "prefix"],
                                  problems: &problems)
         else { return nil }
         let name = r.string("name", required: true, problems: &problems)
@@ -254,9 +256,15 @@ public struct Config: Sendable {
         } else {
             problems.append(ConfigProblem(file: file, pointer: pointer, message: "missing key 'keys' (where the accepted app keys come from)"))
         }
+        let prefix = r.string("prefix", problems: &problems) ?? ""
+        if !prefix.isEmpty, !prefix.hasPrefix("/") || prefix.hasSuffix("/") {
+            problems.append(r.problem(at: "prefix", "must start with '/' and not end with one, e.g. /to-flameup"))
+        }
         guard let name, let from, let primary, let keys else { return nil }
-        return Route(name: name, provider: from, endpoint: endpoint, keys: keys, primary: primary, shadows: shadows,
-                     mode: mode, deadlineMilliseconds: deadline)
+        var route = Route(name: name, provider: from, endpoint: endpoint, keys: keys, primary: primary, shadows: shadows,
+                          mode: mode, deadlineMilliseconds: deadline)
+        route.prefix = prefix
+        return route
     }
 
     private static func suggest(_ word: String, _ candidates: [String]) -> String {

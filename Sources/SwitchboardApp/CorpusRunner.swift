@@ -84,7 +84,7 @@ public struct CorpusRunner: Sendable {
             let inbound = InboundRequest(described: request, defaultMethod: "POST"),
             let status = expect["status"]?.numberValue?.int64Value
         else { return "not a fixture: needs request.path and expect.status" }
-        guard let parameters = route.endpoint.path.match(inbound.path) else { return "the path does not match \(route.endpoint.path)" }
+        guard let parameters = route.match(inbound.path) else { return "the path does not match \(route.endpoint.path)" }
         do {
             let translation = try route.translate(inbound, parameters: parameters, clock: FixedClock(MappingExample.defaultNow))
             guard (200..<300).contains(status) else { return "expected status \(status), but it translated" }

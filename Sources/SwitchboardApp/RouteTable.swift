@@ -46,10 +46,12 @@ public struct RouteTable: Sendable {
                 }
             }
             guard let primary = targets[route.primary] else { continue }
-            routes.append(InboundRoute(
+            var inbound = InboundRoute(
                 name: route.name, provider: provider, endpoint: endpoint, keys: keys, primary: primary,
                 shadows: route.shadows.compactMap { targets[$0] }, mode: route.mode,
-                deadline: .milliseconds(route.deadlineMilliseconds)))
+                deadline: .milliseconds(route.deadlineMilliseconds))
+            inbound.prefix = route.prefix
+            routes.append(inbound)
         }
         guard problems.isEmpty else { throw ConfigProblems(problems) }
         self.targets = targets

@@ -1,22 +1,23 @@
 import Foundation
 import Logging
+import SwitchboardCore
 import SwitchboardMapping
 import SwitchboardSandbox
 
-/// `serve --sandbox`: local mock vendors over TLS with a CA made at start, and a config that
-/// points the route at them, so the whole flow runs with no vendor accounts.
+/// `serve --sandbox`: a strict mock of every vendor over TLS with a CA made at start, and a
+/// config whose routes go from every vendor to every other (``SandboxConfig``), so the whole flow
+/// runs with no vendor accounts.
 public struct SandboxSession: Sendable {
-    public static let appKey = "sandbox-usercom-key"
-    public static let workspace = "ws_sandbox"
+    public static let appKey = SandboxConfig.appKey("usercom")
 
     public let config: Config
     public let environment: [String: String]
-    public let flameup: MockFlameup
-    public let server: MockServer
+    public let vendors: SandboxVendors
+    public var flameup: MockFlameup { vendors.flameup }
 
     /// Starts the mocks and writes the CA under `stateDirectory`.
     /// - Parameters:
-    ///   - base: a config to adapt (its targets are pointed at the mocks); nil uses the default.
+    ///   - base: a config to adapt (its targets are pointed at the mocks); nil uses the sandbox's.
     public static func start(stateDirectory: String, mappings: String, listen: String?, base: Config?, logger: Logger)
         async throws -> SandboxSession
     {
@@ -24,14 +25,10 @@ public struct SandboxSession: Sendable {
         let certificates = try SandboxCertificates.generate()
         let caFile = (stateDirectory as NSString).appendingPathComponent("sandbox-ca.pem")
         try certificates.caPEM.write(toFile: caFile, atomically: true, encoding: .utf8)
-        let token = "ws_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
-        let flameup = MockFlameup(token: token, workspace: workspace)
-        let server = try await MockServer.start(certificates: certificates, logger: logger) { request in
-            let response = flameup.handle(request)
-            say("sandbox flameup ← \(request.method) \(request.uri) → \(response.status)\n  \(String(decoding: request.body, as: UTF8.self))")
-            return response
+        let vendors = try await SandboxVendors.start(certificates: certificates, logger: logger) { provider, request, response in
+            say("sandbox \(provider) ← \(request.method) \(request.uri) → \(response.status)\n  \(String(decoding: request.body, as: UTF8.self))")
         }
-        var config = try base ?? Config.parse(Array(defaultConfig.utf8), file: "sandbox.json")
+        var config = try base ?? Config.parse(JSONWriter.bytes(SandboxConfig.json), file: "sandbox.json")
         if base == nil {
             config.mappings = mappings
             config.journalPath = (stateDirectory as NSString).appendingPathComponent("sandbox.sqlite")
@@ -39,22 +36,28 @@ public struct SandboxSession: Sendable {
         if let listen, !config.setListen(listen) {
             throw ConfigProblems([ConfigProblem(file: "--listen", pointer: "", message: "must be HOST:PORT")])
         }
-        for (name, target) in config.targets where target.provider == "flameup" {
+        var environment = ProcessInfo.processInfo.environment
+        for (name, target) in config.targets {
+            guard let vendor = vendors.vendor(target.provider) else { continue }
             var t = target
             t.url = nil
-            t.baseURL = server.baseURL
-            t.settings["workspaceId"] = workspace
-            t.secrets["token"] = .environment("SWITCHBOARD_SANDBOX_FLAMEUP_TOKEN")
+            t.region = nil
+            t.baseURL = vendor.server.baseURL
             t.caFile = caFile
+            for (key, value) in vendor.settings { t.settings[key] = value }
+            for (secret, value) in vendor.secrets {
+                let variable = SandboxConfig.variable(name, secret)
+                t.secrets[secret] = .environment(variable)
+                environment[variable] = value
+            }
             config.targets[name] = t
         }
-        for i in config.routes.indices where config.routes[i].provider == "usercom" {
-            config.routes[i].keys = .environment("SWITCHBOARD_SANDBOX_USERCOM_KEY")
+        for i in config.routes.indices {
+            let variable = SandboxConfig.variable(config.routes[i].provider, "key")
+            config.routes[i].keys = .environment(variable)
+            environment[variable] = SandboxConfig.appKey(config.routes[i].provider)
         }
-        var environment = ProcessInfo.processInfo.environment
-        environment["SWITCHBOARD_SANDBOX_FLAMEUP_TOKEN"] = token
-        environment["SWITCHBOARD_SANDBOX_USERCOM_KEY"] = appKey
-        return SandboxSession(config: config, environment: environment, flameup: flameup, server: server)
+        return SandboxSession(config: config, environment: environment, vendors: vendors)
     }
 
     /// Writes a line to standard output at once (unbuffered), so it shows up even when piped.
@@ -62,34 +65,35 @@ public struct SandboxSession: Sendable {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
-    /// What to try, printed when the sandbox is up.
-    public func banner(port: Int) -> String {
-        """
-        Switchboard sandbox is running.
-          gateway (user.com API):  http://\(config.host):\(port)/api/public/users-by-id/{user_id}/events/
-          app key:                 Token \(Self.appKey)
-          mock Flameup (TLS):      \(server.baseURL)/api/v1/workspaces/\(Self.workspace)/events
-          journal:                 \(config.journalPath)
-        Try:
-          curl -s -X POST http://\(config.host):\(port)/api/public/users-by-id/user-42/events/ \\
-            -H 'Authorization: Token \(Self.appKey)' -H 'Content-Type: application/json' \\
-            -d '{"name": "profile_updated", "timestamp": 1426967129, "data": {"plan": "pro"}}'
-        What the mock Flameup receives is printed below. Stop with Ctrl-C.
-        """
+    /// An `instance-jwt` the sandbox's Builder routes accept.
+    public static var builderJWT: String {
+        JWT.sign(JSONObject([(key: "instanceId", value: .string("sandbox-app"))]), secret: Secret(SandboxConfig.appKey("builder")))
     }
 
-    /// The sandbox's config: a user.com → Flameup route (also the default of `translate`).
-    public static let defaultConfig = """
-        {
-          "listen": "127.0.0.1:8080",
-          "targets": {
-            "flameup": { "provider": "flameup", "endpoint": "track", "settings": { "workspaceId": "ws_sandbox" },
-                         "secrets": { "token": { "env": "SWITCHBOARD_SANDBOX_FLAMEUP_TOKEN" } } }
-          },
-          "routes": [
-            { "name": "usercom-to-flameup", "from": "usercom", "endpoint": "track", "to": "flameup",
-              "keys": { "env": "SWITCHBOARD_SANDBOX_USERCOM_KEY" }, "mode": "forward", "deadlineMs": 2000 }
-          ]
-        }
-        """
+    /// What to try, printed when the sandbox is up.
+    public func banner(port: Int) -> String {
+        let base = "http://\(config.host):\(port)"
+        let mocks = vendors.vendors.map { "    \($0.provider.padding(toLength: 12, withPad: " ", startingAt: 0)) \($0.server.baseURL)" }
+        return """
+            Switchboard sandbox is running: every vendor's API, routed to every other vendor's mock.
+              gateway:  \(base)   (each vendor at its own paths; put /to/<target> first to pick the target)
+              app keys: user.com 'Authorization: Token \(SandboxConfig.appKey("usercom"))', Vibetrace 'Authorization: \(SandboxConfig.appKey("vibetrace"))',
+                        Gainsight PX 'X-APTRINSIC-API-KEY: \(SandboxConfig.appKey("gainsightpx"))', Flameup 'Authorization: Bearer \(SandboxConfig.appKey("flameup"))',
+                        Builder 'instance-jwt: \(Self.builderJWT)'
+              targets:  \(SandboxConfig.targets.map(\.name).joined(separator: ", "))
+              mocks (TLS):
+            \(mocks.joined(separator: "\n"))
+              journal:  \(config.journalPath)
+            Try (user.com → Flameup, then Vibetrace → Gainsight PX):
+              curl -s -X POST \(base)/api/public/users-by-id/user-42/events/ \\
+                -H 'Authorization: Token \(Self.appKey)' -H 'Content-Type: application/json' \\
+                -d '{"name": "profile_updated", "timestamp": 1426967129, "data": {"plan": "pro"}}'
+              curl -s -X POST \(base)/to/gainsightpx/v1/event/ -H 'Authorization: \(SandboxConfig.appKey("vibetrace"))' \\
+                -H 'Content-Type: application/json' -d '{"user": {"_id": "user-42"}, "event": {"login": {"plan": "pro"}}}'
+            What each mock receives is printed below. Stop with Ctrl-C.
+            """
+    }
+
+    /// The sandbox's config text (also what `translate` and `explain` use without `--config`).
+    public static var defaultConfig: String { JSONWriter.string(SandboxConfig.json) }
 }

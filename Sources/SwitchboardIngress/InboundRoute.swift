@@ -22,6 +22,9 @@ public struct InboundRoute: Sendable {
     public let shadows: [DeliveryTarget]
     public let mode: Mode
     public let deadline: Duration
+    /// A path prefix the route's endpoint is served under (e.g. `/to-gainsight`), so that several
+    /// routes from one vendor can share a listener; empty serves it at the vendor's own path.
+    public var prefix: String = ""
 
     public init(name: String, provider: Provider, endpoint: InboundEndpoint, keys: [Secret], primary: DeliveryTarget,
                 shadows: [DeliveryTarget], mode: Mode, deadline: Duration) {
@@ -37,6 +40,13 @@ public struct InboundRoute: Sendable {
 
     /// The primary target, then the shadows.
     public var targets: [DeliveryTarget] { [primary] + shadows }
+
+    /// The path parameters when `path` (still percent-encoded) is this route's endpoint, else nil.
+    public func match(_ path: Substring) -> [(String, String)]? {
+        guard !prefix.isEmpty else { return endpoint.path.match(path) }
+        guard path.hasPrefix(prefix), path.dropFirst(prefix.count).first == "/" else { return nil }
+        return endpoint.path.match(path.dropFirst(prefix.count))
+    }
 }
 
 /// A request as the pipeline sees it, independent of the HTTP server.

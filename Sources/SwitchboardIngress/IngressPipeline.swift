@@ -38,7 +38,7 @@ public struct IngressPipeline: Sendable {
         var pathMatched: InboundRoute?
         let routes = self.routes.load()
         for route in routes {
-            guard let parameters = route.endpoint.path.match(request.path) else { continue }
+            guard let parameters = route.match(request.path) else { continue }
             guard route.endpoint.method == request.method else {
                 pathMatched = route
                 continue
@@ -60,7 +60,8 @@ public struct IngressPipeline: Sendable {
         if let route = pathMatched {
             return route.provider.answer(for: IngressError(.methodNotAllowed, "Method \"\(request.method)\" not allowed."))
         }
-        guard let provider = routes.first?.provider else { return InboundAnswer(status: 404, body: Array("{}".utf8)) }
+        let prefixed = routes.first { !$0.prefix.isEmpty && request.path.hasPrefix($0.prefix + "/") }
+        guard let provider = (prefixed ?? routes.first)?.provider else { return InboundAnswer(status: 404, body: Array("{}".utf8)) }
         return provider.answer(for: IngressError(.notFound, "Not found."))
     }
 

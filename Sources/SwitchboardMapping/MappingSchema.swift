@@ -54,6 +54,11 @@ public enum MappingSchema {
     }
 
     public static var provider: JSONValue {
+        let rateLimit: JSONValue = [
+            "type": "object", "description": "The most requests the vendor allows per key; bursts wait in the journal.",
+            "properties": ["requests": ["type": "integer", "minimum": 1], "perSeconds": ["type": "integer", "minimum": 1]],
+            "required": ["requests", "perSeconds"], "additionalProperties": false,
+        ]
         let errorKinds = JSONValue.array(ErrorAnswers.Kind.allCases.map { .string($0.rawValue) } + ["default"])
         let answer: JSONValue = [
             "type": "object",
@@ -65,9 +70,13 @@ public enum MappingSchema {
             "properties": [
                 "method": ["type": "string"],
                 "path": ["type": "string", "pattern": "^/"],
-                "auth": ["type": "object", "properties": ["header": ["type": "string"], "scheme": ["type": "string"]],
-                         "required": ["header"], "additionalProperties": false],
+                "auth": ["type": "object", "properties": [
+                    "header": ["type": "string"], "scheme": ["type": "string"],
+                    "jwt": ["enum": ["HS256"], "description": "The header holds a JWT signed with one of the route's keys; its claims are readable as auth.NAME."],
+                    "claims": ["type": "array", "items": ["type": "string"], "description": "Claims the JWT must carry."],
+                ], "required": ["header"], "additionalProperties": false],
                 "maxBodyBytes": ["type": "integer", "minimum": 1],
+                "formField": ["type": "string", "description": "For a form body: the field whose value is the JSON body."],
                 "decode": ["type": "string", "description": "A decode mapping file, relative to the mappings folder."],
                 "answer": answer,
             ],
@@ -77,11 +86,15 @@ public enum MappingSchema {
             "type": "object",
             "properties": [
                 "method": ["type": "string"],
-                "path": ["type": "string", "description": "With {settings.NAME} placeholders."],
+                "path": ["type": "string", "description": "With {settings.NAME}, {event.NAME} (and after a 'before', {prior.NAME}) placeholders, percent-encoded."],
                 "headers": ["type": "object", "additionalProperties": ["type": "string"]],
-                "auth": ["type": "object", "properties": ["header": ["type": "string"], "scheme": ["type": "string"], "secret": ["type": "string"]],
-                         "required": ["header", "secret"], "additionalProperties": false],
-                "encode": ["type": "string", "description": "An encode mapping file, relative to the mappings folder."],
+                "auth": ["type": "object", "properties": [
+                    "header": ["type": "string"], "scheme": ["type": "string"], "secret": ["type": "string"],
+                    "jwtClaims": ["type": "object", "additionalProperties": ["type": "string"],
+                                  "description": "Send an HS256 JWT with these claims (templates over settings), signed with the secret."],
+                ], "required": ["header", "secret"], "additionalProperties": false],
+                "encode": ["type": "string", "description": "An encode mapping file, relative to the mappings folder; only a GET may have none."],
+                "before": ["type": "string", "description": "Another endpoint sent first for every event; its answer is readable as prior."],
                 "request": [
                     "type": "object",
                     "description": "The vendor's request body: the type of each top-level field, and which are required. The encode mapping is checked against it.",
@@ -92,7 +105,7 @@ public enum MappingSchema {
                     "additionalProperties": false,
                 ],
             ],
-            "required": ["method", "path", "encode"], "additionalProperties": false,
+            "required": ["method", "path"], "additionalProperties": false,
         ]
         return [
             "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -119,7 +132,9 @@ public enum MappingSchema {
                 "send": [
                     "type": "object",
                     "properties": [
-                        "baseURL": ["type": "string"],
+                        "baseURL": ["type": "string", "description": "May read settings, e.g. https://{settings.appSubdomain}.user.com."],
+                        "regions": ["type": "object", "additionalProperties": ["type": "string"], "description": "Base URLs by region; a target picks one with 'region'."],
+                        "rateLimit": rateLimit,
                         "settings": ["type": "array", "items": ["type": "string"]],
                         "errorMessage": ["oneOf": [["type": "string"], ["type": "array", "items": ["type": "string"]]]],
                         "endpoints": ["type": "object", "additionalProperties": outbound],

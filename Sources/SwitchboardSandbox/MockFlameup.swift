@@ -8,81 +8,40 @@ import SwitchboardCore
 /// JSON object body with `userId` (string, 1–255 characters) and `event` (non-empty string),
 /// `properties` an object and `timestamp` an ISO-8601 date-time when present — and answers with
 /// Flameup's own success and error bodies. Tests can script the next answers.
-public final class MockFlameup: @unchecked Sendable {
-    /// One request that reached the mock, with the verdict it got.
-    public struct Received: Sendable {
-        public let request: MockRequest
-        public let status: Int
-        /// When the request arrived.
-        public let at: Date
-        public var body: [UInt8] { request.body }
-        public var bodyText: String { String(decoding: request.body, as: UTF8.self) }
-    }
-
+public final class MockFlameup: MockVendor, @unchecked Sendable {
     public let token: String
     public let workspace: String
-    private let lock = NSLock()
-    private var received: [Received] = []
-    private var scripted: [MockResponse] = []
-    private var scriptedByUser: [String: [MockResponse]] = [:]
-    private var outage: MockResponse?
-    private var counter = 0
+    /// Flameup's allowance per key (120 per 60 s); nil accepts any rate (for load tests).
+    public let rateLimit: (requests: Int, seconds: Double)?
+    /// When each request inside the current window arrived.
+    private var window: [Date] = []
 
-    public init(token: String, workspace: String) {
+    public init(token: String, workspace: String, rateLimit: (requests: Int, seconds: Double)? = nil) {
         self.token = token
         self.workspace = workspace
+        self.rateLimit = rateLimit
     }
 
-    /// Everything received so far, oldest first.
-    public var requests: [Received] { lock.withLock { received } }
+    /// Requests answered 429 because they came faster than the rate limit.
+    public var rateLimited: Int { requests.filter { $0.status == 429 }.count }
 
-    /// The requests that were accepted (2xx).
-    public var accepted: [Received] { requests.filter { (200..<300).contains($0.status) } }
-
-    /// Accepted requests whose `Idempotency-Key` an earlier accepted request already had: events
-    /// delivered twice (e.g. sent again after a crash).
-    public var duplicates: Int {
-        var seen: Set<String> = []
-        var count = 0
-        for request in accepted {
-            guard let key = request.request.header("Idempotency-Key") else { continue }
-            if !seen.insert(key).inserted { count += 1 }
+    /// Counts the request against the window; the rate-limit headers, or nil when over the limit.
+    private func admit() -> [(String, String)]? {
+        let now = Date()
+        let limit = rateLimit ?? (120, 60)
+        let (allowed, remaining, reset) = lock.withLock { () -> (Bool, Int, Int) in
+            window.removeAll { now.timeIntervalSince($0) >= limit.seconds }
+            let allowed = rateLimit == nil || window.count < limit.requests
+            if allowed && rateLimit != nil { window.append(now) }
+            let reset = (window.first ?? now).addingTimeInterval(limit.seconds).timeIntervalSince1970
+            return (allowed, max(0, limit.requests - window.count), Int(reset.rounded(.up)))
         }
-        return count
+        let headers = [("X-RateLimit-Limit", String(limit.requests)), ("X-RateLimit-Remaining", String(remaining)),
+                       ("X-RateLimit-Reset", String(reset))]
+        return allowed ? headers : nil
     }
 
-    /// Answers the next requests to the events endpoint with these, in order, before going back
-    /// to normal validation.
-    public func script(_ responses: [MockResponse]) {
-        lock.withLock { scripted += responses }
-    }
-
-    /// Answers every request with `response` until called again with nil (the vendor is down);
-    /// what was received so far is kept.
-    public func failAll(with response: MockResponse?) {
-        lock.withLock { outage = response }
-    }
-
-    /// Answers the next requests for events of `userId` with these, in order.
-    public func script(userId: String, _ responses: [MockResponse]) {
-        lock.withLock { scriptedByUser[userId, default: []] += responses }
-    }
-
-    public func reset() {
-        lock.withLock {
-            received.removeAll()
-            scripted.removeAll()
-            scriptedByUser.removeAll()
-        }
-    }
-
-    public func handle(_ request: MockRequest) -> MockResponse {
-        let response = answer(request)
-        lock.withLock { received.append(Received(request: request, status: response.status, at: Date())) }
-        return response
-    }
-
-    private func answer(_ request: MockRequest) -> MockResponse {
+    override public func answer(_ request: MockRequest) -> MockResponse {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 6, parts[0].isEmpty, parts[1] == "api", parts[2] == "v1", parts[3] == "workspaces",
             parts[5] == "events"
@@ -92,8 +51,11 @@ public final class MockFlameup: @unchecked Sendable {
             return Self.error(401, code: "unauthorized", message: "Invalid or missing API key")
         }
         guard parts[4] == workspace else { return Self.error(404, code: "not_found", message: "Workspace not found") }
-        if let down = lock.withLock({ outage }) { return down }
-        if let next = lock.withLock({ scripted.isEmpty ? nil : scripted.removeFirst() }) { return next }
+        if let next = scriptedAnswer() { return next }
+        guard let rateHeaders = admit() else {
+            return MockResponse(status: 429, headers: [("Retry-After", String(Int(rateLimit?.seconds ?? 60)))],
+                                json: #"{"error":"Rate limit exceeded","message":"Too many requests. Please try again later."}"#)
+        }
         guard request.header("Content-Type")?.lowercased().hasPrefix("application/json") == true else {
             return Self.requestError(400, type: "invalid_request", message: "Content-Type must be application/json")
         }
@@ -118,22 +80,10 @@ public final class MockFlameup: @unchecked Sendable {
             fields.append(("timestamp", "Must be an ISO-8601 date-time"))
         }
         guard fields.isEmpty else { return Self.validationError(fields) }
-        if let user = object["userId"]?.stringValue, let next = lock.withLock({ () -> MockResponse? in
-            guard var queue = scriptedByUser[user], !queue.isEmpty else { return nil }
-            let next = queue.removeFirst()
-            scriptedByUser[user] = queue
-            return next
-        }) {
-            return next
-        }
-        let id = lock.withLock { () -> Int in
-            counter += 1
-            return counter
-        }
+        if let next = scriptedAnswer(userId: object["userId"]?.stringValue) { return next }
+        let id = nextNumber()
         return MockResponse(
-            status: 200,
-            headers: [("X-RateLimit-Limit", "120"), ("X-RateLimit-Remaining", "119"),
-                      ("X-RateLimit-Reset", String(Int(Date().timeIntervalSince1970) + 60))],
+            status: 200, headers: rateHeaders,
             json: #"{"success":true,"event_id":"evt_\#(String(format: "%024x", id))"}"#)
     }
 

@@ -85,7 +85,7 @@ struct DryRunOptions: ParsableArguments {
         guard let inbound = InboundRequest(described: json, defaultMethod: route.endpoint.method) else {
             throw ValidationError("the request needs a \"path\"")
         }
-        guard let parameters = route.endpoint.path.match(inbound.path) else {
+        guard let parameters = route.match(inbound.path) else {
             throw ValidationError("\(inbound.path) does not match \(route.endpoint.path)")
         }
         return (route, inbound, parameters)
