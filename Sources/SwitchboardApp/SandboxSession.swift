@@ -18,14 +18,16 @@ public struct SandboxSession: Sendable {
     /// Starts the mocks and writes the CA under `stateDirectory`.
     /// - Parameters:
     ///   - base: a config to adapt (its targets are pointed at the mocks); nil uses the sandbox's.
-    public static func start(stateDirectory: String, mappings: String, listen: String?, base: Config?, logger: Logger)
-        async throws -> SandboxSession
+    ///   - echo: print every request a mock receives.
+    public static func start(stateDirectory: String, mappings: String, listen: String?, base: Config?, echo: Bool = true,
+                             logger: Logger) async throws -> SandboxSession
     {
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
         let certificates = try SandboxCertificates.generate()
         let caFile = (stateDirectory as NSString).appendingPathComponent("sandbox-ca.pem")
         try certificates.caPEM.write(toFile: caFile, atomically: true, encoding: .utf8)
         let vendors = try await SandboxVendors.start(certificates: certificates, logger: logger) { provider, request, response in
+            guard echo else { return }
             say("sandbox \(provider) ← \(request.method) \(request.uri) → \(response.status)\n  \(String(decoding: request.body, as: UTF8.self))")
         }
         var config = try base ?? Config.parse(JSONWriter.bytes(SandboxConfig.json), file: "sandbox.json")

@@ -129,7 +129,7 @@ public struct DeliveryTarget: Sendable {
             if batch { context.set("event", event) }
             guard let path = endpoint.path.renderText(in: context, escaping: PercentDecoding.encodeSegment) else {
                 let missing = endpoint.path.paths.first { $0.resolve(in: context) == nil }
-                throw MappingError(field: missing?.fieldName ?? "path", message: "is required (\(provider.name) puts it in the URL)")
+                throw MappingError(field: missing?.fieldName ?? "path", message: "is required in the URL")
             }
             url = base + path
         }

@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import SwitchboardApp
+import SwitchboardCore
+import SwitchboardSandbox
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The sandbox as `serve --sandbox` builds it — every vendor's strict mock over TLS with a CA
+/// made at start, routes from every vendor to every other — with a real gateway on port 0, a
+/// SQLite file in a temporary folder, and mappings that read 2024-12-25T10:00:00Z as now.
+final class SandboxHarness: @unchecked Sendable {
+    let directory: String
+    let session: SandboxSession
+    let gateway: Gateway
+    private(set) var port = 0
+    private var runTask: Task<Void, any Error>?
+
+    var vendors: SandboxVendors { session.vendors }
+
+    init() async throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-sandbox-\(UUID().uuidString)").path
+        var logger = Logger(label: "switchboard.test")
+        logger.logLevel = .critical
+        session = try await SandboxSession.start(stateDirectory: directory, mappings: "\(repositoryRoot)/mappings",
+                                                 listen: "127.0.0.1:0", base: nil, echo: false, logger: logger)
+        gateway = try Gateway(config: session.config, environment: session.environment, mappingClock: GatewayHarness.clock,
+                              logger: logger)
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        runTask = Task { [gateway] in try await gateway.run(signals: [], onListening: { continuation.yield($0) }) }
+        var iterator = ports.makeAsyncIterator()
+        port = await iterator.next() ?? 0
+    }
+
+    func stop() async {
+        runTask?.cancel()
+        _ = try? await runTask?.value
+        await vendors.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// The header an app of `vendor` authenticates with in the sandbox.
+    static func authorization(_ vendor: String) -> (String, String) {
+        switch vendor {
+        case "usercom": ("Authorization", "Token \(SandboxConfig.appKey(vendor))")
+        case "vibetrace": ("Authorization", SandboxConfig.appKey(vendor))
+        case "gainsightpx": ("X-APTRINSIC-API-KEY", SandboxConfig.appKey(vendor))
+        case "flameup": ("Authorization", "Bearer \(SandboxConfig.appKey(vendor))")
+        default: ("instance-jwt", SandboxSession.builderJWT)
+        }
+    }
+
+    /// Sends a request as an app of `vendor` would; returns the status and body text.
+    func send(as vendor: String, method: String = "POST", path: String, body: [UInt8], headers: [(String, String)] = [])
+        async throws -> (status: Int, body: String)
+    {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        let (name, value) = Self.authorization(vendor)
+        request.setValue(value, forHTTPHeaderField: name)
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        if method != "GET" { request.httpBody = Data(body) }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Waits (bounded) until `condition` holds; returns whether it did.
+    func eventually(_ seconds: Double = 15, _ condition: () throws -> Bool) async rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return try condition()
+    }
+}
+
+/// Runs `body` with a fresh sandbox and always stops it.
+func withSandbox(_ body: (SandboxHarness) async throws -> Void) async throws {
+    let harness = try await SandboxHarness()
+    do {
+        try await body(harness)
+    } catch {
+        await harness.stop()
+        throw error
+    }
+    await harness.stop()
+}
