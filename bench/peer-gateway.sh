@@ -38,7 +38,7 @@ cat >"$run/config.json" <<JSON
   "journal": { "path": "$run/journal.sqlite", "durability": "${GATEWAY_DURABILITY:-full}" },
   "targets": {
     "flameup": {
-      "provider": "flameup", "url": "$upstream", "caFile": "$ca",
+      "provider": "flameup", "url": "$upstream", "caFile": "$ca", "rateLimit": "none",
       "settings": { "workspaceId": "$FLAMEUP_WS" }, "secrets": { "token": { "env": "FLAMEUP_TOKEN" } }
     }
   },

@@ -194,24 +194,28 @@ public final class Dispatcher: @unchecked Sendable {
         }
     }
 
-    /// nil when delivery `deliveryId` may be sent now (taking a slot, or the one it reserved), or
-    /// the slot it must wait for.
+    /// nil when delivery `deliveryId` may be sent now (its `requests` sends counted), or the time
+    /// it must wait for: the slot it reserved, or when the vendor's window has room again.
     private func reserveSlot(deliveryId: Int64, target: String, limit: RateLimit, requests: Int, now: Instant) -> Instant? {
         lock.withLock {
-            if let reserved = reservations[deliveryId] {
-                guard reserved > now else {
-                    reservations[deliveryId] = nil
-                    return nil
+            var pacer = pacers[target].flatMap { $0.limit == limit ? $0 : nil } ?? RatePacer(limit)
+            defer { pacers[target] = pacer }
+            if let reserved = reservations[deliveryId], reserved > now { return reserved }
+            if reservations[deliveryId] == nil {
+                let slot = pacer.reserve(now: now)
+                for _ in 1..<requests { _ = pacer.reserve(now: now) }
+                if slot > now {
+                    reservations[deliveryId] = slot
+                    return slot
                 }
-                return reserved
             }
-            var pacer = pacers[target].flatMap { $0.spacingMilliseconds == RatePacer(limit).spacingMilliseconds ? $0 : nil } ?? RatePacer(limit)
-            let slot = pacer.reserve(now: now)
-            for _ in 1..<requests { _ = pacer.reserve(now: now) }
-            pacers[target] = pacer
-            guard slot > now else { return nil }
-            reservations[deliveryId] = slot
-            return slot
+            if let freeAt = pacer.admit(now: now, count: requests) {
+                // Came back late and the window is full: wait for room, keeping the claim.
+                reservations[deliveryId] = freeAt
+                return freeAt
+            }
+            reservations[deliveryId] = nil
+            return nil
         }
     }
 

@@ -245,7 +245,7 @@ public final class FaultRun: @unchecked Sendable {
               "delivery": { "timeoutMs": 2000, "connectTimeoutMs": 500, "backoffBaseMs": 100, "backoffCapMs": 1000,
                             "pollIntervalMs": 50, "breakerThreshold": 5, "breakerOpenMs": 300, "drainMs": 5000 },
               "targets": {
-                "flameup": { "provider": "flameup", "baseURL": "\(server.baseURL)", "caFile": "\(caFile)",
+                "flameup": { "provider": "flameup", "baseURL": "\(server.baseURL)", "caFile": "\(caFile)", "rateLimit": "none",
                              "settings": { "workspaceId": "\(Self.workspace)" }, "secrets": { "token": { "env": "FAULTS_FLAMEUP_TOKEN" } } }
               },
               "routes": [

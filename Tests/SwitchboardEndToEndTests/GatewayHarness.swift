@@ -44,9 +44,17 @@ final class GatewayHarness: @unchecked Sendable {
     var breakerThreshold = 1_000
     /// Extra members of the config's `journal` object, each starting with a comma.
     var journalSettings = ""
+    /// The target's `rateLimit`: none by default, so that tests about delivery are not paced
+    /// to Flameup's 120 requests a minute.
+    var rateLimit: String
 
+    /// - Parameters:
+    ///   - flameupRateLimit: the mock's allowance (nil: any rate).
+    ///   - rateLimit: the target's `rateLimit` in the config.
     init(caFile: String = fixture("tls/ca.pem"), mode: String = "forward", deadlineMs: Int = 5_000,
-         directory: String? = nil, copyMappings: Bool = false) async throws {
+         directory: String? = nil, copyMappings: Bool = false, flameupRateLimit: (requests: Int, seconds: Double)? = nil,
+         rateLimit: String = #""none""#) async throws {
+        self.rateLimit = rateLimit
         self.directory = directory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("switchboard-e2e-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
@@ -57,7 +65,7 @@ final class GatewayHarness: @unchecked Sendable {
         } else {
             mappings = "\(repositoryRoot)/mappings"
         }
-        flameup = MockFlameup(token: Self.token, workspace: Self.workspace)
+        flameup = MockFlameup(token: Self.token, workspace: Self.workspace, rateLimit: flameupRateLimit)
         let certificates = try SandboxCertificates.load(
             ca: fixture("tls/ca.pem"), certificate: fixture("tls/server.pem"), key: fixture("tls/server.key"))
         server = try await MockServer.start(certificates: certificates) { [flameup] in flameup.handle($0) }
@@ -79,7 +87,7 @@ final class GatewayHarness: @unchecked Sendable {
                             "pollIntervalMs": 20, "breakerThreshold": \(breakerThreshold), "breakerOpenMs": 200 },
               "targets": {
                 "flameup": {
-                  "provider": "flameup", "baseURL": "\(server.baseURL)", "caFile": "\(caFile)",
+                  "provider": "flameup", "baseURL": "\(server.baseURL)", "caFile": "\(caFile)", "rateLimit": \(rateLimit),
                   "settings": { "workspaceId": "\(Self.workspace)" }, "secrets": { "token": { "env": "TEST_FLAMEUP_TOKEN" } }
                 }
               },
@@ -169,9 +177,11 @@ final class GatewayHarness: @unchecked Sendable {
 /// Runs `body` with a fresh harness and always stops it.
 func withHarness(
     caFile: String = fixture("tls/ca.pem"), mode: String = "forward", deadlineMs: Int = 5_000, copyMappings: Bool = false,
+    flameupRateLimit: (requests: Int, seconds: Double)? = nil, rateLimit: String = #""none""#,
     _ body: (GatewayHarness) async throws -> Void
 ) async throws {
-    let harness = try await GatewayHarness(caFile: caFile, mode: mode, deadlineMs: deadlineMs, copyMappings: copyMappings)
+    let harness = try await GatewayHarness(caFile: caFile, mode: mode, deadlineMs: deadlineMs, copyMappings: copyMappings,
+                                           flameupRateLimit: flameupRateLimit, rateLimit: rateLimit)
     do {
         try await body(harness)
     } catch {

@@ -59,7 +59,7 @@ func plain(_ problems: ConfigProblems) -> [String] {
             let text = plain(error)
             #expect(error.problems.map(\.description).contains("acme/encode.json:2:17: /fields/a/form: unknown key 'form' (did you mean 'from'?)"))
             #expect(text.contains("acme/encode.json: /fields/a/form: unknown key 'form' (did you mean 'from'?)"))
-            #expect(text.contains("acme/encode.json: /fields/b/from: unknown root 'evnt' in path 'evnt.userId'; here a path starts with event, settings (did you mean 'event'?)"))
+            #expect(text.contains("acme/encode.json: /fields/b/from: unknown root 'evnt' in path 'evnt.userId'; here a path starts with event, settings, prior (did you mean 'event'?)"))
             #expect(text.contains("acme/encode.json: /fields/c/type: 'strng' is not one of string, integer, number, boolean, object, array, any (did you mean 'string'?)"))
             #expect(text.contains("acme/encode.json: /fields/d: a rule has exactly one source, found from and const"))
             #expect(text.contains { $0.hasPrefix("acme/encode.json: /fields/e/time/from: 'unix_secs' is not one of") })

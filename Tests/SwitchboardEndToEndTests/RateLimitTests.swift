@@ -1,0 +1,21 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardSandbox
+import Testing
+
+/// A burst to a rate-limited vendor waits in the journal instead of earning 429s.
+@Suite(.serialized) struct RateLimitTests {
+    @Test func aBurstIsPacedToTheTargetsRateLimitWithoutA429() async throws {
+        try await withHarness(flameupRateLimit: (4, 1), rateLimit: #"{"requests": 4, "perSeconds": 1}"#) { harness in
+        let users = (0..<12).map { "paced-\($0)" }
+        for user in users {
+            let answer = try await harness.sendEvent(user: user)
+            #expect(answer.status == 200, "accepted at once; the slot comes later: \(answer.body)")
+        }
+        #expect(await harness.eventually(20) { harness.flameup.accepted.count == users.count }, "every event arrives")
+        #expect(harness.flameup.rateLimited == 0, "the strict mock never had to answer 429")
+        #expect(harness.flameup.requests.count == users.count, "nothing was sent twice")
+        #expect(try harness.deliveries([.pending, .dead]).isEmpty)
+        }
+    }
+}
