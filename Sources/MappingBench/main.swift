@@ -16,7 +16,7 @@ let eager = arguments.count > 4 && arguments[4] == "eager"
 
 let body = Array(#"{"name":"purchase_completed","timestamp":1700000123,"data":{"user":"user-000123","sent_at":1700000123,"plan":"pro","amount":49.99,"currency":"EUR","items":3,"source":"web","session_id":"s-8f14e45fceea167a","flags":{"beta":true,"trial":false},"tags":["a","b"],"ref":"campaign-2026-11"}}"#.utf8)
 let set = try MappingSet.load(directory: mappingsFolder)
-let decode = set.provider("usercom")!.receive.first!.decode
+let decode = set.provider("usercom")!.receive.first { $0.name == "track" }!.decode!
 let flameup = set.provider("flameup")!
 let target = try DeliveryTarget(
     name: "flameup", provider: flameup, endpoint: flameup.send!.endpoint("track")!, url: nil, baseURL: nil,

@@ -26,7 +26,8 @@ public struct Config: Sendable {
         public var provider: String
         public var endpoint: String
         public var keys: SecretSource
-        public var primary: String
+        /// The primary target; nil only for a route to an endpoint that lists events.
+        public var primary: String?
         public var shadows: [String]
         public var mode: InboundRoute.Mode
         public var deadlineMilliseconds: Int64
@@ -240,7 +241,7 @@ public struct Config: Sendable {
         let name = r.string("name", required: true, problems: &problems)
         let from = r.string("from", required: true, problems: &problems)
         let endpoint = r.string("endpoint", problems: &problems) ?? "track"
-        let primary = r.string("to", required: true, problems: &problems)
+        let primary = r.string("to", problems: &problems)
         let shadows = r.object["shadows"]?.arrayValue?.compactMap(\.stringValue) ?? []
         for target in [primary].compactMap({ $0 }) + shadows where targets[target] == nil {
             problems.append(ConfigProblem(file: file, pointer: pointer, message: "no target named '\(target)'\(suggest(target, Array(targets.keys)))"))
@@ -260,7 +261,7 @@ public struct Config: Sendable {
         if !prefix.isEmpty, !prefix.hasPrefix("/") || prefix.hasSuffix("/") {
             problems.append(r.problem(at: "prefix", "must start with '/' and not end with one, e.g. /to-flameup"))
         }
-        guard let name, let from, let primary, let keys else { return nil }
+        guard let name, let from, let keys else { return nil }
         var route = Route(name: name, provider: from, endpoint: endpoint, keys: keys, primary: primary, shadows: shadows,
                           mode: mode, deadlineMilliseconds: deadline)
         route.prefix = prefix

@@ -45,7 +45,16 @@ public struct RouteTable: Sendable {
                     continue
                 }
             }
-            guard let primary = targets[route.primary] else { continue }
+            if endpoint.list == nil, route.primary == nil {
+                problems.append(ConfigProblem(file: "config", pointer: pointer, message: "missing key 'to' (the route's primary target)"))
+                continue
+            }
+            if endpoint.list != nil, route.primary != nil || !route.shadows.isEmpty {
+                problems.append(ConfigProblem(file: "config", pointer: pointer, message: "\(provider.name)'s '\(endpoint.name)' lists journaled events; it has no targets"))
+                continue
+            }
+            let primary = route.primary.flatMap { targets[$0] }
+            if route.primary != nil, primary == nil { continue }
             var inbound = InboundRoute(
                 name: route.name, provider: provider, endpoint: endpoint, keys: keys, primary: primary,
                 shadows: route.shadows.compactMap { targets[$0] }, mode: route.mode,

@@ -51,6 +51,9 @@ public enum SandboxConfig {
                                "mode": "forward", "deadlineMs": 2000, "prefix": .string("/to/\(t.name)")])
             }
         }
+        // Builder's getEvents answers from the journal: every event above, whichever vendor sent it.
+        routes.append(["name": "builder-events", "from": "builder", "endpoint": "getEvents",
+                       "keys": ["env": .string(variable("builder", "key"))]])
         return ["listen": "127.0.0.1:8080", "targets": .object(JSONObject(targetMembers)), "routes": .array(routes)]
     }
 

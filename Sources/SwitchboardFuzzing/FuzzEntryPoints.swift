@@ -56,7 +56,7 @@ public enum FuzzEntryPoints {
     /// or fails with a field error; what it maps serializes to valid JSON.
     public static func evaluator(_ bytes: [UInt8], mappings: MappingSet) {
         guard let body = try? JSONParser.parse(bytes),
-            let decode = mappings.provider("usercom")?.receive.first?.decode,
+            let decode = mappings.provider("usercom")?.receive.first(where: { $0.name == "track" })?.decode,
             let encode = mappings.provider("flameup")?.send?.endpoint("track")?.encode
         else { return }
         let clock = FixedClock(Instant(seconds: 1_735_120_800))

@@ -80,6 +80,9 @@ extension InboundRoute {
         auth: JSONObject = JSONObject()
     ) throws(IngressError) -> Translation
     {
+        guard let decode = endpoint.decode else {
+            throw IngressError(.methodNotAllowed, "This endpoint lists events; it does not accept them.")
+        }
         let bytes = try jsonBody(request)
         let body: JSONValue
         do {
@@ -90,7 +93,7 @@ extension InboundRoute {
             throw IngressError(.invalidJSON, "invalid body")
         }
         // A batch body may be an array when the decode mapping explodes the whole body.
-        let arrayAllowed = endpoint.decode.explode?.description == "body"
+        let arrayAllowed = decode.explode?.description == "body"
         switch body {
         case .object: break
         case .array where arrayAllowed: break
@@ -106,7 +109,7 @@ extension InboundRoute {
         }
         let decoded: [JSONObject]
         do {
-            decoded = try endpoint.decode.applyAll(context)
+            decoded = try decode.applyAll(context)
         } catch {
             throw IngressError(field: error)
         }

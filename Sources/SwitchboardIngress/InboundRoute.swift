@@ -18,7 +18,8 @@ public struct InboundRoute: Sendable {
     public let endpoint: InboundEndpoint
     /// Accepted app keys; compared in constant time.
     public let keys: [Secret]
-    public let primary: DeliveryTarget
+    /// nil only for an endpoint that lists events.
+    public let primary: DeliveryTarget?
     public let shadows: [DeliveryTarget]
     public let mode: Mode
     public let deadline: Duration
@@ -26,7 +27,7 @@ public struct InboundRoute: Sendable {
     /// routes from one vendor can share a listener; empty serves it at the vendor's own path.
     public var prefix: String = ""
 
-    public init(name: String, provider: Provider, endpoint: InboundEndpoint, keys: [Secret], primary: DeliveryTarget,
+    public init(name: String, provider: Provider, endpoint: InboundEndpoint, keys: [Secret], primary: DeliveryTarget?,
                 shadows: [DeliveryTarget], mode: Mode, deadline: Duration) {
         self.name = name
         self.provider = provider
@@ -39,7 +40,7 @@ public struct InboundRoute: Sendable {
     }
 
     /// The primary target, then the shadows.
-    public var targets: [DeliveryTarget] { [primary] + shadows }
+    public var targets: [DeliveryTarget] { (primary.map { [$0] } ?? []) + shadows }
 
     /// The path parameters when `path` (still percent-encoded) is this route's endpoint, else nil.
     public func match(_ path: Substring) -> [(String, String)]? {

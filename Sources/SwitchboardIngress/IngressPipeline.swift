@@ -69,6 +69,18 @@ public struct IngressPipeline: Sendable {
         async throws(IngressError) -> InboundAnswer
     {
         let claims = try route.authenticate(request, now: clock.now())
+        if let list = route.endpoint.list {
+            let query = try route.eventQuery(request, parameters: parameters, auth: claims, list: list)
+            let page: EventPage
+            do {
+                page = try journal.events(matching: query)
+            } catch {
+                logger.error("could not list events", metadata: ["sb.route": "\(route.name)", "sb.error": "\(error)"])
+                throw IngressError(.unavailable, "The events could not be read; try again later.")
+            }
+            return try route.listAnswer(page, list: list)
+        }
+        guard let primary = route.primary else { throw IngressError(.internalError, "The route has no target.") }
         let translation = try route.translate(request, parameters: parameters, clock: mappingClock, auth: claims)
         let now = clock.now()
         let newEvents = translation.events.map { translated in
@@ -107,7 +119,7 @@ public struct IngressPipeline: Sendable {
         // Several events from one request (a batch) are answered once journaled, like queue mode.
         guard route.mode == .forward, appendedEvents.count == 1, !waiting[0][0] else {
             for (e, (appended, translated)) in zip(appendedEvents, translation.events).enumerated() where !waiting[e][0] {
-                dispatcher.attempt(deliveryId: appended.deliveryIds[0], target: route.primary, request: translated.requests[0],
+                dispatcher.attempt(deliveryId: appended.deliveryIds[0], target: primary, request: translated.requests[0],
                                    previousAttempts: 0)
             }
             metrics.accepted(route: route.name, count: appendedEvents.count)
@@ -117,7 +129,7 @@ public struct IngressPipeline: Sendable {
         let primaryRequest = translation.requests[0]
         let wait = ForwardWait()
         let outcome = await wait.wait(deadline: route.deadline, timer: .shared) {
-            dispatcher.attempt(deliveryId: primaryId, target: route.primary, request: primaryRequest, previousAttempts: 0) {
+            dispatcher.attempt(deliveryId: primaryId, target: primary, request: primaryRequest, previousAttempts: 0) {
                 wait.resume(.answered($0))
             }
         }
@@ -128,7 +140,7 @@ public struct IngressPipeline: Sendable {
                 metrics.accepted(route: route.name, count: appendedEvents.count)
                 return route.endpoint.successAnswer(for: appendedEvents, delivered: true)
             case .deadLetter(let reason):
-                throw IngressError(.rejected, "Rejected by \(route.primary.provider.name): \(reason)")
+                throw IngressError(.rejected, "Rejected by \(primary.provider.name): \(reason)")
             case .retry:
                 break
             }

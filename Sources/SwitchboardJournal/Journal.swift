@@ -37,6 +37,8 @@ public protocol Journal: Sendable {
     /// due later) due at `now`; returns how many. For the start of the only gateway on this
     /// journal: no attempt of its can be in flight then.
     func releaseLeases(now: Instant) async throws -> Int
+    /// The events the query chooses, oldest first, and how many match in all.
+    func events(matching query: EventQuery) throws -> EventPage
     /// Makes dead or pending deliveries due at `now` again (attempt counts and last errors stay);
     /// returns how many changed. Delivered ones are never sent again.
     func replay(deliveryIds: [Int64], now: Instant) async throws -> Int

@@ -67,7 +67,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
 
     public let path: String
     public let journalId: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
     private var committer: GroupCommitter<Operation>!
 
     /// Opens (creating if needed) the journal at `path` and applies pending migrations.

@@ -67,6 +67,10 @@ enum SQLiteSchema {
                 CREATE INDEX events_received ON events(received_at);
                 """)
         }
+        migrator.registerMigration("v5: events by user and time") { db in
+            // Listing a user's events in a time range (Builder's getEvents) is one index range.
+            try db.execute(sql: "CREATE INDEX events_user_received ON events(user_id, received_at)")
+        }
         return migrator
     }
 }

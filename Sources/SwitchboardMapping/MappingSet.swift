@@ -44,7 +44,9 @@ public struct MappingSet: Sendable {
             providers[provider.id] = provider
         }
         for provider in providers.values.sorted(by: { $0.id < $1.id }) {
-            for endpoint in provider.receive { MappingChecker.checkDecode(endpoint.decode, problems: &problems) }
+            for endpoint in provider.receive {
+                if let decode = endpoint.decode { MappingChecker.checkDecode(decode, problems: &problems) }
+            }
             for endpoint in provider.send?.endpoints ?? [] {
                 guard let encode = endpoint.encode else { continue }
                 MappingChecker.checkEncode(encode, against: endpoint.request, vendor: provider.name, problems: &problems)
@@ -86,7 +88,9 @@ extension MappingSet {
     public var mappings: [Mapping] {
         var seen: [String: Mapping] = [:]
         for provider in providers.values {
-            for endpoint in provider.receive { seen[endpoint.decode.file] = endpoint.decode }
+            for endpoint in provider.receive {
+                if let decode = endpoint.decode { seen[decode.file] = decode }
+            }
             for endpoint in provider.send?.endpoints ?? [] {
                 if let encode = endpoint.encode { seen[encode.file] = encode }
             }

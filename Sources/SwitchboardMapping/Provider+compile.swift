@@ -47,7 +47,7 @@ func compileMembers<T>(
 }
 
 extension InboundEndpoint {
-    static let keys = ["method", "path", "auth", "maxBodyBytes", "formField", "decode", "answer"]
+    static let keys = ["method", "path", "auth", "maxBodyBytes", "formField", "decode", "list", "answer"]
 
     static func compile(
         name: String, _ json: JSONValue, file: String, at pointer: String, problems: inout [ConfigProblem],
@@ -78,7 +78,11 @@ extension InboundEndpoint {
         } else if r.object["auth"] == nil {
             problems.append(ConfigProblem(file: file, pointer: pointer, message: "missing key 'auth'"))
         }
-        let decode = r.string("decode", required: true, problems: &problems).flatMap { loadMapping($0, r.at("decode"), &problems) }
+        let list = r.object["list"].flatMap { EventList.compile($0, file: file, at: r.at("list"), problems: &problems) }
+        if (r.object["list"] == nil) == (r.object["decode"] == nil) {
+            problems.append(ConfigProblem(file: file, pointer: pointer, message: "needs exactly one of 'decode' (it accepts events) and 'list' (it lists them)"))
+        }
+        let decode = r.string("decode", problems: &problems).flatMap { loadMapping($0, r.at("decode"), &problems) }
         if let decode, decode.kind != .decode {
             problems.append(r.problem(at: "decode", "'\(decode.file)' is an \(decode.kind.rawValue) mapping, not a decode mapping"))
         }
@@ -90,9 +94,26 @@ extension InboundEndpoint {
             problems.append(ConfigProblem(file: file, pointer: pointer, message: "missing key 'answer'"))
         }
         problems += compiler.problems
-        guard let method, let path, let auth, let decode, let answer else { return nil }
+        guard let method, let path, let auth, decode != nil || list != nil, let answer else { return nil }
         return InboundEndpoint(name: name, method: method.uppercased(), path: path, auth: auth, maxBodyBytes: Int(maxBody),
-                               formField: r.string("formField", problems: &problems), decode: decode, answer: answer)
+                               formField: r.string("formField", problems: &problems), decode: decode, list: list, answer: answer)
+    }
+}
+
+extension EventList {
+    static func compile(_ json: JSONValue, file: String, at pointer: String, problems: inout [ConfigProblem]) -> EventList? {
+        guard let r = JSONReader(json, file: file, pointer: pointer, allowed: ["filters", "item", "maxLimit"], problems: &problems) else { return nil }
+        var filterCompiler = RuleCompiler(file: file, roots: ["query", "path", "auth"])
+        let filters = r.object["filters"].flatMap { filterCompiler.compile($0, at: r.at("filters")) }
+        var itemCompiler = RuleCompiler(file: file, roots: ["event", "id", "receivedAt"])
+        let item = r.object["item"].flatMap { itemCompiler.compile($0, at: r.at("item")) }
+        problems += filterCompiler.problems + itemCompiler.problems
+        for key in ["filters", "item"] where r.object[key] == nil {
+            problems.append(ConfigProblem(file: file, pointer: pointer, message: "missing key '\(key)'"))
+        }
+        let maxLimit = r.int("maxLimit", range: 1...10_000, problems: &problems) ?? 1_000
+        guard let filters, let item else { return nil }
+        return EventList(filters: filters, item: item, maxLimit: Int(maxLimit))
     }
 }
 

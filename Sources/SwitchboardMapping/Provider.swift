@@ -21,10 +21,27 @@ public struct InboundEndpoint: Sendable {
     /// For an `application/x-www-form-urlencoded` body: the form field whose value is the JSON
     /// body. Without it, form bodies are refused.
     public let formField: String?
-    public let decode: Mapping
+    /// Turns the request into canonical events; nil for an endpoint that lists events instead.
+    public let decode: Mapping?
+    /// Set for an endpoint that answers from the journal (e.g. Builder's getEvents) instead of
+    /// accepting events.
+    public let list: EventList?
     /// The success answer, evaluated over `answer.id`, `answer.eventId`, `answer.created`,
-    /// `answer.status`.
+    /// `answer.status` — or, for a list, `answer.items`, `answer.total`, `answer.count`.
     public let answer: Answer
+}
+
+/// How an endpoint lists journaled events: the filters it reads from the request and how each
+/// event is shown.
+public struct EventList: Sendable {
+    /// Evaluated over `query`, `path` and `auth`: an object with any of `since` and `until` (Unix
+    /// milliseconds), `userId`, `events` (names), `context` (an object of strings the events'
+    /// context must match), `offset` and `limit`.
+    public let filters: Rule
+    /// One event, evaluated over `event` (the canonical event), `id` and `receivedAt` (RFC 3339).
+    public let item: Rule
+    /// The most events one answer holds.
+    public let maxLimit: Int
 }
 
 /// How the app authenticates: a header, optionally with a scheme word before the key

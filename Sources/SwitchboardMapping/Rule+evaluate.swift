@@ -41,6 +41,10 @@ extension Rule {
     /// Converts and checks a present value; nil when a lenient value map drops it.
     private func transform(_ input: JSONValue, field: String, trace: ExplainTrace?) throws(MappingError) -> JSONValue? {
         var value = input
+        if let split {
+            value = try SplitKey.apply(value, separator: split, field: field)
+            trace?.add(field, "split at \"\(split)\"")
+        }
         if let convert {
             guard let converted = convert.apply(value) else {
                 throw MappingError(field: field, message: "cannot be converted to \(convert.rawValue)")

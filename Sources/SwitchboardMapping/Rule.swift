@@ -4,7 +4,7 @@ import SwitchboardCore
 /// examples, in docs/RULES.md (generated from ``RuleKeys``).
 ///
 /// Evaluation order: `when` (false makes the value absent); the source gives a value or nothing
-/// (absent); a null is handled as `null` says; a present value is converted (`convert`, `map`),
+/// (absent); a null is handled as `null` says; a present value is split (`split`), converted (`convert`, `map`),
 /// checked (`type`, `nonEmpty`, `maxLength`), converted (`time`) and cleaned (`dropNulls`, `scalarMembers`); if
 /// the value is still absent, `default` is evaluated; if it is still absent and `required` is
 /// set, that is an error. An absent value is left out of the object it belongs to.
@@ -127,6 +127,11 @@ public struct Rule: Sendable {
         set { modify { $0.dropNulls = newValue } }
     }
 
+    public var split: String? {
+        get { box.settings.split }
+        set { modify { $0.split = newValue } }
+    }
+
     public var scalarMembers: Bool {
         get { box.settings.scalarMembers }
         set { modify { $0.scalarMembers = newValue } }
@@ -155,6 +160,7 @@ public struct Rule: Sendable {
         var time: TimeConversion?
         var dropNulls: Bool = false
         var scalarMembers: Bool = false
+        var split: String?
         var required: Bool = false
         var `default`: Rule?
     }

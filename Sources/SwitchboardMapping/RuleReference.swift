@@ -12,7 +12,7 @@ public enum RuleReference {
             result is the value, `absent` (the output leaves the field out) or the error.
 
             A rule has exactly one **source** and any **modifiers**. Modifiers apply in this order:
-            `when` → source → `null` → `convert` → `map` → `type` → `nonEmpty` → `maxLength` →
+            `when` → source → `null` → `split` → `convert` → `map` → `type` → `nonEmpty` → `maxLength` →
             `time` → `dropNulls` → `scalarMembers` → (still absent?) `default` → `required`.
 
             """

@@ -102,7 +102,7 @@ struct Explain: ParsableCommand {
         let (route, inbound, parameters) = try options.load()
         do {
             let translation = try route.translate(inbound, parameters: parameters, clock: SystemClock(), explain: true)
-            print("decode \(route.endpoint.decode.file) → canonical event")
+            print("decode \(route.endpoint.decode?.file ?? "-") → canonical event")
             explainFields(translation.event, translation.traces[0])
             for (i, target) in route.targets.enumerated() {
                 let request = translation.requests[i]

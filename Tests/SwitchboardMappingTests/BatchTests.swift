@@ -26,7 +26,7 @@ import Testing
     func mappings() throws -> (Mapping, Mapping) {
         let set = try load(["providers/seg.json": provider, "seg/decode.json": decode, "seg/encode.json": encode])
         let seg = try #require(set.provider("seg"))
-        return (seg.receive[0].decode, try #require(seg.send!.endpoints[0].encode))
+        return (try #require(seg.receive[0].decode), try #require(seg.send!.endpoints[0].encode))
     }
 
     @Test func oneRequestExplodesIntoOneEventPerElement() throws {

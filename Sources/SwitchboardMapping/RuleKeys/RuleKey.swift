@@ -52,7 +52,7 @@ public enum RuleKeys {
     public static let all: [RuleKey] = [
         FromKey.key, ConstKey.key, TemplateKey.key, NowKey.key, UUIDKey.key, FieldsKey.key, ListKey.key, EntryKey.key,
         RestKey.key, MergeKey.key, EachKey.key, SoleKey.key, SoleKey.value,
-        WhenKey.key, NullKey.key, ConvertKey.key, MapKey.key, TypeKey.key, NonEmptyKey.key, MaxLengthKey.key,
+        WhenKey.key, NullKey.key, SplitKey.key, ConvertKey.key, MapKey.key, TypeKey.key, NonEmptyKey.key, MaxLengthKey.key,
         TimeKey.key, DropNullsKey.key, ScalarMembersKey.key, DefaultKey.key, RequiredKey.key,
     ]
 

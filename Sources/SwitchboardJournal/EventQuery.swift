@@ -1,0 +1,32 @@
+import SwitchboardCore
+
+/// Which journaled events to list, oldest first: what a vendor's "get events" call asks for
+/// (Builder's getEvents). Every filter is optional.
+public struct EventQuery: Sendable, Equatable {
+    /// Accepted at or after `since` and at or before `until`.
+    public var since: Instant?
+    public var until: Instant?
+    public var userId: String?
+    /// Event names; empty lists every name.
+    public var names: [String] = []
+    /// Members the canonical event's `context` must have, with these string values.
+    public var context: [String: String] = [:]
+    public var offset: Int = 0
+    public var limit: Int = 50
+
+    public init() {}
+}
+
+/// One listed event.
+public struct StoredEvent: Sendable, Equatable {
+    public let id: Int64
+    public let receivedAt: Instant
+    /// The canonical event, JSON.
+    public let canonical: [UInt8]
+}
+
+/// A page of events and how many match in all.
+public struct EventPage: Sendable, Equatable {
+    public let events: [StoredEvent]
+    public let total: Int
+}

@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+
+extension SQLiteJournal {
+    public func events(matching query: EventQuery) throws -> EventPage {
+        let (condition, arguments) = try Self.condition(for: query)
+        do {
+            return try pool.read { db in
+                let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events \(condition)", arguments: StatementArguments(arguments)) ?? 0
+                let rows = try Row.fetchAll(db, sql: Self.listSQL(condition), arguments: StatementArguments(arguments + [query.limit, query.offset]))
+                let events = rows.map { row in
+                    StoredEvent(id: row[0], receivedAt: Instant(milliseconds: row[1]), canonical: Array((row[2] as Data?) ?? Data()))
+                }
+                return EventPage(events: events, total: total)
+            }
+        } catch {
+            throw JournalError(operation: "list events", reason: Self.reason(error))
+        }
+    }
+
+    /// The plan SQLite chooses to list `query`'s events, for tests that check an index is used.
+    public func plan(for query: EventQuery) throws -> String {
+        let (condition, arguments) = try Self.condition(for: query)
+        return try pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Self.listSQL(condition), arguments: StatementArguments(arguments + [1, 0]))
+                .map { $0["detail"] as String? ?? "" }.joined(separator: "; ")
+        }
+    }
+
+    private static func listSQL(_ condition: String) -> String {
+        "SELECT id, received_at, canonical FROM events \(condition) ORDER BY received_at, id LIMIT ? OFFSET ?"
+    }
+
+    /// The WHERE clause for a query and its arguments.
+    private static func condition(for query: EventQuery) throws -> (String, [any DatabaseValueConvertible]) {
+        var clauses: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if let userId = query.userId { clauses.append("user_id = ?"); arguments.append(userId) }
+        if let since = query.since { clauses.append("received_at >= ?"); arguments.append(since.milliseconds) }
+        if let until = query.until { clauses.append("received_at <= ?"); arguments.append(until.milliseconds) }
+        if !query.names.isEmpty {
+            clauses.append("name IN (\(Array(repeating: "?", count: query.names.count).joined(separator: ",")))")
+            arguments += query.names
+        }
+        for (key, value) in query.context.sorted(by: { $0.key < $1.key }) {
+            // Keys become part of a JSON path, so only plain names are accepted.
+            guard !key.isEmpty, key.utf8.allSatisfy(isPlainKeyByte) else {
+                throw JournalError(operation: "list events", reason: "a context filter must name a plain key")
+            }
+            clauses.append("json_extract(CAST(canonical AS TEXT), '$.context.\(key)') = ?")
+            arguments.append(value)
+        }
+        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
+    }
+
+    static func isPlainKeyByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "_"):
+            true
+        default: false
+        }
+    }
+}
