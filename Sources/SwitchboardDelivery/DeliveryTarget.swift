@@ -1,5 +1,6 @@
 import Foundation
 import SwitchboardCore
+import SwitchboardJournal
 import SwitchboardMapping
 
 /// A configured destination: a vendor's outbound endpoint with its URL, settings and credential
@@ -135,6 +136,26 @@ public struct DeliveryTarget: Sendable {
         }
         let body = try endpoint.encode.map { mapping throws(MappingError) in JSONWriter.bytes(.object(try mapping.apply(context))) } ?? []
         return OutboundRequest(method: endpoint.method, url: url, headers: headers, body: body, caFile: caFile)
+    }
+
+    /// Which of the vendor's rules leave `event` out: a rule that drops it, or throttles that
+    /// the journal counts as it appends the event.
+    public func gate(for event: JSONValue) -> DeliveryGate {
+        var gate = DeliveryGate()
+        for rule in provider.send?.rules ?? [] {
+            let (applies, key) = rule.applies(to: event)
+            guard applies else { continue }
+            switch rule.action {
+            case .drop:
+                gate.skip = "rule: \(rule.name)"
+                return gate
+            case .throttle(_, let max, let window):
+                guard let key else { continue }
+                gate.throttles.append(DeliveryGate.Throttle(
+                    scope: "\(name)/\(rule.name)", key: key, max: max, windowMilliseconds: window * 1000, reason: "rule: \(rule.name)"))
+            }
+        }
+        return gate
     }
 
     /// The vendor's own error text from an error answer, shortened and with credentials masked,

@@ -101,7 +101,9 @@ extension InboundRoute {
         }
         let path = JSONValue.object(JSONObject(parameters.map { (key: $0.0, value: .string($0.1)) }))
         let query = JSONValue.object(JSONObject((request.query.map { FormFields.parse($0.utf8) } ?? []).map { (key: $0.0, value: .string($0.1)) }))
-        var context = EvaluationContext(clock: clock, [("body", body), ("path", path), ("query", query), ("auth", .object(auth))])
+        let headers = JSONValue.object(JSONObject(decode.headerNames.compactMap { name in request.header(name).map { (key: name, value: JSONValue.string($0)) } }))
+        var context = EvaluationContext(clock: clock, [("body", body), ("path", path), ("query", query), ("auth", .object(auth)),
+                                                       ("headers", headers)])
         var traces: [ExplainTrace] = []
         if explain {
             context.trace = ExplainTrace()

@@ -83,12 +83,17 @@ public struct IngressPipeline: Sendable {
         guard let primary = route.primary else { throw IngressError(.internalError, "The route has no target.") }
         let translation = try route.translate(request, parameters: parameters, clock: mappingClock, auth: claims)
         let now = clock.now()
+        let targets = route.targets
         let newEvents = translation.events.map { translated in
-            NewEvent(
+            var event = NewEvent(
                 route: route.name, source: route.provider.id, name: translated.event["event"]?.stringValue,
                 userId: translated.event["userId"]?.stringValue, receivedAt: now,
-                canonical: JSONWriter.bytes(.object(translated.event)), targets: route.targets.map(\.name),
+                canonical: JSONWriter.bytes(.object(translated.event)), targets: targets.map(\.name),
                 firstAttemptDue: Instant(milliseconds: now.milliseconds + attemptLeaseMilliseconds))
+            if targets.contains(where: { !($0.provider.send?.rules.isEmpty ?? true) }) {
+                event.gates = targets.map { $0.gate(for: .object(translated.event)) }
+            }
+            return event
         }
         let appendedEvents: [AppendedEvent]
         do {
@@ -110,15 +115,19 @@ public struct IngressPipeline: Sendable {
             appended.deliveryIds.indices.map { appended.waits(target: $0, isSettled: dispatcher.isSettled) }
         }
         if waiting.joined().contains(true) { dispatcher.noteFollowerWaiting() }
+        // Not sent now: waiting behind the user's earlier event, or left out by a vendor rule.
+        let held = zip(appendedEvents, waiting).map { appended, waits in
+            waits.indices.map { waits[$0] || (appended.skipped.indices.contains($0) && appended.skipped[$0]) }
+        }
         for (e, (appended, translated)) in zip(appendedEvents, translation.events).enumerated() {
-            for (i, shadow) in route.shadows.enumerated() where !waiting[e][i + 1] {
+            for (i, shadow) in route.shadows.enumerated() where !held[e][i + 1] {
                 dispatcher.attempt(deliveryId: appended.deliveryIds[i + 1], target: shadow, request: translated.requests[i + 1],
                                    previousAttempts: 0)
             }
         }
         // Several events from one request (a batch) are answered once journaled, like queue mode.
-        guard route.mode == .forward, appendedEvents.count == 1, !waiting[0][0] else {
-            for (e, (appended, translated)) in zip(appendedEvents, translation.events).enumerated() where !waiting[e][0] {
+        guard route.mode == .forward, appendedEvents.count == 1, !held[0][0] else {
+            for (e, (appended, translated)) in zip(appendedEvents, translation.events).enumerated() where !held[e][0] {
                 dispatcher.attempt(deliveryId: appended.deliveryIds[0], target: primary, request: translated.requests[0],
                                    previousAttempts: 0)
             }

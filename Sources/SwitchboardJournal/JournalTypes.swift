@@ -14,6 +14,8 @@ public struct NewEvent: Sendable {
     /// When the first attempt is due if nobody attempts it first (a crash-safe lease for the
     /// attempt the gateway makes right away).
     public var firstAttemptDue: Instant
+    /// Per target, the vendor rules that may leave its delivery out; empty: every target is sent.
+    public var gates: [DeliveryGate] = []
 
     public init(
         route: String, source: String, name: String?, userId: String?, receivedAt: Instant, canonical: [UInt8],
@@ -37,6 +39,8 @@ public struct AppendedEvent: Sendable {
     public let firstOfName: Bool
     /// One delivery id per target, in the order of `NewEvent.targets`.
     public let deliveryIds: [Int64]
+    /// Per target: the delivery was left out by a vendor rule (journaled as skipped, never sent).
+    public var skipped: [Bool] = []
     /// Per target: the earlier deliveries of the same user to that target that were still pending
     /// when this event was journaled (up to ``earlierPendingLimit`` of them, one more meaning
     /// "more"). Unless their outcomes are known, this delivery must wait for them.
@@ -65,6 +69,40 @@ public enum DeliveryState: String, Sendable, CaseIterable {
     case delivered
     /// Given up on: the reason is in `lastError`; it can be replayed.
     case dead
+    /// Left out by one of the target vendor's rules (a duplicate, over a throttle, bot traffic):
+    /// never sent, the rule named in `lastError`. Final, like delivered.
+    case skipped
+}
+
+/// A target vendor's rule applied to one delivery as it is journaled: left out outright, or
+/// through throttles that count events per key in the journal, atomically with the append.
+public struct DeliveryGate: Sendable, Equatable {
+    /// Left out for this reason (a stateless rule, e.g. bot traffic).
+    public var skip: String?
+    public var throttles: [Throttle] = []
+
+    public init(skip: String? = nil, throttles: [Throttle] = []) {
+        self.skip = skip
+        self.throttles = throttles
+    }
+
+    /// At most `max` events per `key` in `scope` (target and rule) per window; the next is left out.
+    public struct Throttle: Sendable, Equatable {
+        public let scope: String
+        public let key: String
+        public let max: Int
+        public let windowMilliseconds: Int64
+        /// Recorded on a delivery left out by this throttle.
+        public let reason: String
+
+        public init(scope: String, key: String, max: Int, windowMilliseconds: Int64, reason: String) {
+            self.scope = scope
+            self.key = key
+            self.max = max
+            self.windowMilliseconds = windowMilliseconds
+            self.reason = reason
+        }
+    }
 }
 
 /// The result of one delivery attempt, to be recorded.

@@ -331,9 +331,11 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             let ids = try Int64.fetchAll(db, sql: """
                 SELECT e.id FROM events e
                 WHERE e.received_at < ?
-                  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.state != 'delivered')
+                  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.state NOT IN ('delivered', 'skipped'))
                 ORDER BY e.id LIMIT ?
                 """, arguments: [box.cutoff.milliseconds, box.limit])
+            // Throttle counts whose window ended before the cutoff count nothing any more.
+            try db.execute(sql: "DELETE FROM rule_hits WHERE expires_at < ?", arguments: [box.cutoff.milliseconds])
             guard !ids.isEmpty else { return }
             let list = ids.map(String.init).joined(separator: ",")
             try db.execute(sql: "DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE event_id IN (\(list)))")
@@ -394,7 +396,19 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             """)
         var deliveryIds: [Int64] = []
         var earlier: [[Int64]] = []
-        for target in event.targets {
+        var skipped: [Bool] = []
+        for (index, target) in event.targets.enumerated() {
+            if index < event.gates.count, let reason = try skipReason(event.gates[index], now: event.receivedAt, db) {
+                try db.cachedStatement(sql: """
+                    INSERT INTO deliveries (event_id, target, user_id, state, attempts, last_error, updated_at)
+                    VALUES (?, ?, ?, 'skipped', 0, ?, ?)
+                    """).execute(arguments: [eventId, target, event.userId, reason, event.receivedAt.milliseconds])
+                deliveryIds.append(db.lastInsertedRowID)
+                earlier.append([])
+                skipped.append(true)
+                continue
+            }
+            skipped.append(false)
             var ids: [Int64] = []
             if let user = event.userId {
                 ids = try Int64.fetchAll(earlierPending, arguments: [target, user, AppendedEvent.earlierPendingLimit + 1])
@@ -407,7 +421,26 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             deliveryIds.append(db.lastInsertedRowID)
             earlier.append(ids)
         }
-        return AppendedEvent(eventId: eventId, firstOfName: firstOfName, deliveryIds: deliveryIds, earlierPending: earlier)
+        var appended = AppendedEvent(eventId: eventId, firstOfName: firstOfName, deliveryIds: deliveryIds, earlierPending: earlier)
+        appended.skipped = skipped
+        return appended
+    }
+
+    /// Why a vendor rule leaves this delivery out, or nil; a throttle that lets it through
+    /// counts it (all of a delivery's throttles, or none, are counted).
+    private static func skipReason(_ gate: DeliveryGate, now: Instant, _ db: Database) throws -> String? {
+        if let skip = gate.skip { return skip }
+        for throttle in gate.throttles {
+            let count = try Int.fetchOne(db.cachedStatement(sql: """
+                SELECT COUNT(*) FROM rule_hits WHERE scope = ? AND key = ? AND expires_at > ?
+                """), arguments: [throttle.scope, throttle.key, now.milliseconds]) ?? 0
+            if count >= throttle.max { return throttle.reason }
+        }
+        for throttle in gate.throttles {
+            try db.cachedStatement(sql: "INSERT INTO rule_hits (scope, key, expires_at) VALUES (?, ?, ?)")
+                .execute(arguments: [throttle.scope, throttle.key, now.milliseconds + throttle.windowMilliseconds])
+        }
+        return nil
     }
 
     /// A short reason that never includes statement arguments.

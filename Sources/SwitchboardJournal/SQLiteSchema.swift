@@ -71,6 +71,18 @@ enum SQLiteSchema {
             // Listing a user's events in a time range (Builder's getEvents) is one index range.
             try db.execute(sql: "CREATE INDEX events_user_received ON events(user_id, received_at)")
         }
+        migrator.registerMigration("v6: vendor rule throttles") { db in
+            // One row per event a throttling vendor rule let through, kept until its window ends.
+            try db.execute(sql: """
+                CREATE TABLE rule_hits (
+                    scope TEXT NOT NULL,       -- target and rule
+                    key TEXT NOT NULL,
+                    expires_at INTEGER NOT NULL  -- Unix milliseconds
+                );
+                CREATE INDEX rule_hits_key ON rule_hits(scope, key, expires_at);
+                CREATE INDEX rule_hits_expiry ON rule_hits(expires_at);
+                """)
+        }
         return migrator
     }
 }

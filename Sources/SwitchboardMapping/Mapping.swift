@@ -20,10 +20,22 @@ public struct Mapping: Sendable {
     /// request for all of them.
     public let batch: Bool
 
+    /// Decode only: the request headers the mapping reads (as `headers.NAME`, names in lower
+    /// case), so that only those are copied into its input.
+    public let headerNames: [String]
+
+    static func headerNames(_ fields: [Rule.Field]) -> [String] {
+        var names: [String] = []
+        for path in fields.flatMap(\.rule.paths) where path.root == "headers" {
+            if case .key(let name)? = path.segments.first, !names.contains(name.lowercased()) { names.append(name.lowercased()) }
+        }
+        return names
+    }
+
     /// The roots this mapping's paths may start with.
     static func roots(kind: Kind, explode: Bool, batch: Bool) -> [String] {
         switch kind {
-        case .decode: ["body", "path", "query", "auth"] + (explode ? ["item", "index"] : [])
+        case .decode: ["body", "path", "query", "auth", "headers"] + (explode ? ["item", "index"] : [])
         case .encode: (batch ? ["events"] : ["event"]) + ["settings", "prior"]
         }
     }
@@ -101,6 +113,6 @@ extension Mapping {
         let exampleRoots = roots.filter { $0 != "item" && $0 != "index" }
         let examples = r.object["examples"].map { MappingExample.compile($0, file: file, roots: exampleRoots, problems: &problems) } ?? []
         return Mapping(file: file, kind: kind, provider: provider, endpoint: endpoint, fields: fields, examples: examples,
-                       explode: explode, batch: batch)
+                       explode: explode, batch: batch, headerNames: headerNames(fields))
     }
 }

@@ -78,9 +78,15 @@ public enum MappingSchema {
                 "maxBodyBytes": ["type": "integer", "minimum": 1],
                 "formField": ["type": "string", "description": "For a form body: the field whose value is the JSON body."],
                 "decode": ["type": "string", "description": "A decode mapping file, relative to the mappings folder."],
+                "list": [
+                    "type": "object",
+                    "description": "Instead of decode: the endpoint lists journaled events. filters (over query, path, auth) gives since/until (Unix ms), userId, events, context, offset, limit; item (over event, id, receivedAt) shows one event.",
+                    "properties": ["filters": ["$ref": "#/$defs/rule"], "item": ["$ref": "#/$defs/rule"], "maxLimit": ["type": "integer", "minimum": 1]],
+                    "required": ["filters", "item"], "additionalProperties": false,
+                ],
                 "answer": answer,
             ],
-            "required": ["method", "path", "auth", "decode", "answer"], "additionalProperties": false,
+            "required": ["method", "path", "auth", "answer"], "additionalProperties": false,
         ]
         let outbound: JSONValue = [
             "type": "object",

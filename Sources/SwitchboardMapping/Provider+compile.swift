@@ -160,7 +160,7 @@ extension ErrorAnswers {
 }
 
 extension Outbound {
-    static let keys = ["baseURL", "regions", "settings", "endpoints", "errorMessage", "rateLimit"]
+    static let keys = ["baseURL", "regions", "settings", "endpoints", "errorMessage", "rateLimit", "rules"]
 
     static func compile(
         _ json: JSONValue, file: String, problems: inout [ConfigProblem],
@@ -211,8 +211,16 @@ extension Outbound {
             }
         }
         let rateLimit = r.object["rateLimit"].flatMap { RateLimit.compile($0, file: file, at: r.at("rateLimit"), problems: &problems) }
+        var rules: [VendorRule] = []
+        if let list = r.object["rules"] {
+            if let items = list.arrayValue {
+                rules = items.enumerated().compactMap { VendorRule.compile($1, file: file, at: "\(r.at("rules"))/\($0)", problems: &problems) }
+            } else {
+                problems.append(r.problem(at: "rules", "must be a list of rules"))
+            }
+        }
         return Outbound(baseURL: baseURL, settings: settings, endpoints: endpoints, errorMessage: errorMessage, regions: regions,
-                        rateLimit: rateLimit)
+                        rateLimit: rateLimit, rules: rules)
     }
 }
 

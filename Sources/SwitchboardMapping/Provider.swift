@@ -104,6 +104,8 @@ public struct Outbound: Sendable {
     public let regions: [String: String]
     /// The most requests the vendor allows per key; a target may set its own.
     public let rateLimit: RateLimit?
+    /// What the vendor discards (duplicates, throttled or bot events), left out before sending.
+    public let rules: [VendorRule]
 
     public func endpoint(_ name: String) -> OutboundEndpoint? {
         endpoints.first { $0.name == name }
