@@ -141,6 +141,18 @@ public enum MappingSchema {
                         "baseURL": ["type": "string", "description": "May read settings, e.g. https://{settings.appSubdomain}.user.com."],
                         "regions": ["type": "object", "additionalProperties": ["type": "string"], "description": "Base URLs by region; a target picks one with 'region'."],
                         "rateLimit": rateLimit,
+                        "rules": ["type": "array", "description": "What the vendor discards, left out before sending: drop (a condition), dedupe {key, withinSeconds} or throttle {key, max, perSeconds}, each with a name and an optional when.", "items": [
+                            "type": "object",
+                            "properties": [
+                                "name": ["type": "string"], "when": ["$ref": "#/$defs/condition"], "drop": ["$ref": "#/$defs/condition"],
+                                "dedupe": ["type": "object", "properties": ["key": ["type": "string"], "withinSeconds": ["type": "integer", "minimum": 1]],
+                                           "required": ["key", "withinSeconds"], "additionalProperties": false],
+                                "throttle": ["type": "object", "properties": ["key": ["type": "string"], "max": ["type": "integer", "minimum": 1],
+                                                                              "perSeconds": ["type": "integer", "minimum": 1]],
+                                             "required": ["key", "perSeconds"], "additionalProperties": false],
+                            ],
+                            "required": ["name"], "additionalProperties": false,
+                        ]],
                         "settings": ["type": "array", "items": ["type": "string"]],
                         "errorMessage": ["oneOf": [["type": "string"], ["type": "array", "items": ["type": "string"]]]],
                         "endpoints": ["type": "object", "additionalProperties": outbound],
