@@ -55,6 +55,10 @@ public struct DeliveryTarget: Sendable {
                     let token = JWT.sign(JSONObject(rendered), secret: secret)
                     credentials.append(Secret(token))
                     value = token
+                } else if auth.scheme?.lowercased() == "basic" {
+                    // HTTP Basic with the key as the user name and no password.
+                    value = Data((value + ":").utf8).base64EncodedString()
+                    credentials.append(Secret(value))
                 }
                 lines.append("\(auth.header): " + (auth.scheme.map { "\($0) " } ?? "") + value)
             } else {

@@ -1,3 +1,4 @@
+import Foundation
 import SwitchboardCore
 import SwitchboardDelivery
 import SwitchboardMapping
@@ -47,7 +48,14 @@ extension InboundRoute {
             }
             return claims
         }
-        let bytes = Array(key.utf8)
+        var bytes = Array(key.utf8)
+        if auth.scheme?.lowercased() == "basic" {
+            // HTTP Basic with the key as the user name (Segment's and Mixpanel's write keys).
+            guard let decoded = Data(base64Encoded: String(key)), let colon = decoded.firstIndex(of: UInt8(ascii: ":")) else {
+                throw IngressError(.unauthorized, "Invalid basic header. Credentials not correctly base64 encoded.")
+            }
+            bytes = Array(decoded[decoded.startIndex..<colon])
+        }
         var matched = false
         for accepted in keys { matched = accepted.matches(bytes) || matched }
         guard matched else { throw IngressError(.unauthorized, "Invalid token.") }
