@@ -35,10 +35,13 @@ public enum SandboxConfig {
         for t in targets {
             let settings = JSONObject(t.settings.sorted { $0.key < $1.key }.map { (key: $0.key, value: JSONValue.string($0.value)) })
             let secrets = JSONObject(t.secrets.map { (key: $0, value: ["env": .string(variable(t.name, $0))]) })
-            targetMembers.append((key: t.name, value: [
-                "provider": .string(t.provider), "endpoint": .string(t.endpoint), "settings": .object(settings),
-                "secrets": .object(secrets),
-            ]))
+            var target = JSONObject([
+                (key: "provider", value: .string(t.provider)), (key: "endpoint", value: .string(t.endpoint)),
+                (key: "settings", value: .object(settings)), (key: "secrets", value: .object(secrets)),
+            ])
+            // A Builder server is the app owner's own; the sandbox points it at its mock.
+            if t.provider == "builder" { target.set("baseURL", "https://builder-server.example") }
+            targetMembers.append((key: t.name, value: .object(target)))
         }
         var routes: [JSONValue] = []
         for from in inbound {

@@ -17,7 +17,9 @@ public struct DeliveryTarget: Sendable {
     public let rateLimit: RateLimit?
     private let base: String
     private let settings: JSONValue
-    private let headers: [String]
+    /// The credential's header line (nil when the endpoint sends none); every endpoint of the
+    /// target sends it after its own headers.
+    private let authLine: String?
     /// The credential values, to mask wherever a vendor's answer repeats them.
     private let credentials: [Secret]
     private let clock: any SwitchboardClock
@@ -42,7 +44,7 @@ public struct DeliveryTarget: Sendable {
             problems.append(ConfigProblem(file: file, pointer: "\(pointer)/settings", message: "missing setting '\(key)' (\(provider.name) needs \(required.joined(separator: ", ")))"))
         }
         let settingsValue = JSONValue.object(JSONObject(settings.sorted { $0.key < $1.key }.map { (key: $0.key, value: JSONValue.string($0.value)) }))
-        var lines = endpoint.headers.map { "\($0.0): \($0.1)" }
+        var authLine: String?
         var credentials: [Secret] = []
         var plain = EvaluationContext()
         plain.set("settings", settingsValue)
@@ -60,7 +62,7 @@ public struct DeliveryTarget: Sendable {
                     value = Data((value + ":").utf8).base64EncodedString()
                     credentials.append(Secret(value))
                 }
-                lines.append("\(auth.header): " + (auth.scheme.map { "\($0) " } ?? "") + value)
+                authLine = "\(auth.header): " + (auth.scheme.map { "\($0) " } ?? "") + value
             } else {
                 problems.append(ConfigProblem(file: file, pointer: "\(pointer)/secrets", message: "missing secret '\(auth.secret)' for the \(auth.header) header"))
             }
@@ -98,7 +100,7 @@ public struct DeliveryTarget: Sendable {
         self.caFile = caFile
         self.rateLimit = rateLimit ?? provider.send?.rateLimit
         self.settings = settingsValue
-        self.headers = lines
+        self.authLine = authLine
         self.credentials = credentials
         self.clock = clock
     }
@@ -139,6 +141,7 @@ public struct DeliveryTarget: Sendable {
             url = base + path
         }
         let body = try endpoint.encode.map { mapping throws(MappingError) in JSONWriter.bytes(.object(try mapping.apply(context))) } ?? []
+        let headers = endpoint.headers.map { "\($0.0): \($0.1)" } + (authLine.map { [$0] } ?? [])
         return OutboundRequest(method: endpoint.method, url: url, headers: headers, body: body, caFile: caFile)
     }
 

@@ -85,7 +85,8 @@ struct DryRunOptions: ParsableArguments {
         guard let inbound = InboundRequest(described: json, defaultMethod: route.endpoint.method) else {
             throw ValidationError("the request needs a \"path\"")
         }
-        guard let parameters = route.match(inbound.path) else {
+        // A dry run may leave out the route's prefix.
+        guard let parameters = route.match(inbound.path) ?? route.endpoint.path.match(inbound.path) else {
             throw ValidationError("\(inbound.path) does not match \(route.endpoint.path)")
         }
         return (route, inbound, parameters)
@@ -151,7 +152,9 @@ struct Translate: ParsableCommand {
                 if let then = outbound.then {
                     // The request that delivers the event is built from the prerequisite's answer.
                     if let next = try? then.build(Array("{}".utf8)) {
-                        print("  then, after \(then.step) succeeds:\n  \(next.method) \(next.url)\n  \(String(decoding: next.body, as: UTF8.self))")
+                        print("  then, after \(then.step) succeeds:\n  \(next.method) \(next.url)")
+                        for header in next.headers { print("  \(header)") }
+                        print("  \(String(decoding: next.body, as: UTF8.self))")
                     } else {
                         print("  then a request built from \(then.step)'s answer")
                     }

@@ -2,7 +2,7 @@ import Foundation
 import SwitchboardCore
 import Testing
 
-/// One request → expected answer and exact outbound body, from fixtures/usercom-to-flameup.
+/// One request → expected answer and exact outbound body, from fixtures/usercom.
 struct TranslationFixture: CustomTestStringConvertible, Sendable {
     let name: String
     let path: String
@@ -15,7 +15,7 @@ struct TranslationFixture: CustomTestStringConvertible, Sendable {
     var testDescription: String { name }
 
     static func all() throws -> [TranslationFixture] {
-        let folder = fixture("usercom-to-flameup")
+        let folder = fixture("usercom")
         return try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") && $0 != "route.json" }.sorted().map { file in
             let json = try JSONParser.parse(Array(FileManager.default.contents(atPath: "\(folder)/\(file)")!))
             let request = json["request"]!
