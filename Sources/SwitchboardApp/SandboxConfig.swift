@@ -8,6 +8,8 @@ import SwitchboardCore
 public enum SandboxConfig {
     /// Inbound vendors in the order the banner lists them.
     public static let inbound = ["usercom", "vibetrace", "gainsightpx", "flameup", "builder"]
+    /// Their other endpoints that accept events, routed like `track` (route names add the endpoint).
+    public static let otherEndpoints = [("usercom", "trackByUserId"), ("flameup", "trackBatch")]
 
     /// Targets by name: provider, endpoint, settings, and the secret names they need.
     public static let targets: [(name: String, provider: String, endpoint: String, settings: [String: String], secrets: [String])] = [
@@ -44,14 +46,16 @@ public enum SandboxConfig {
             targetMembers.append((key: t.name, value: .object(target)))
         }
         var routes: [JSONValue] = []
-        for from in inbound {
+        for (from, endpoint) in inbound.map({ ($0, "track") }) + otherEndpoints {
             let keys: JSONValue = ["env": .string(variable(from, "key"))]
             let usual = usualTarget(of: from)
-            routes.append(["name": .string("\(from)-to-\(usual)"), "from": .string(from), "to": .string(usual), "keys": keys,
-                           "mode": "forward", "deadlineMs": 2000])
+            let name = endpoint == "track" ? from : "\(from)-\(endpoint)"
+            routes.append(["name": .string("\(name)-to-\(usual)"), "from": .string(from), "endpoint": .string(endpoint),
+                           "to": .string(usual), "keys": keys, "mode": "forward", "deadlineMs": 2000])
             for t in targets where t.name != usual {
-                routes.append(["name": .string("\(from)-to-\(t.name)"), "from": .string(from), "to": .string(t.name), "keys": keys,
-                               "mode": "forward", "deadlineMs": 2000, "prefix": .string("/to/\(t.name)")])
+                routes.append(["name": .string("\(name)-to-\(t.name)"), "from": .string(from), "endpoint": .string(endpoint),
+                               "to": .string(t.name), "keys": keys, "mode": "forward", "deadlineMs": 2000,
+                               "prefix": .string("/to/\(t.name)")])
             }
         }
         // Builder's getEvents answers from the journal: every event above, whichever vendor sent it.

@@ -101,7 +101,7 @@ extension InboundRoute {
             throw IngressError(.invalidJSON, "invalid body")
         }
         // A batch body may be an array when the decode mapping explodes the whole body.
-        let arrayAllowed = decode.explode?.description == "body"
+        let arrayAllowed = decode.explodeFrom.contains { $0.description == "body" }
         switch body {
         case .object: break
         case .array where arrayAllowed: break

@@ -15,7 +15,10 @@ public struct Mapping: Sendable {
     public let examples: [MappingExample]
     /// Decode only: the path of an array in the request; the fields are evaluated once per
     /// element (readable as `item`, its position as `index`), one canonical event each.
-    public let explode: Path?
+    public var explode: Path? { explodeFrom.first }
+    /// Decode only: where the array may be, first present wins (`["body.batch", "body"]` takes
+    /// an object holding the array or the array itself).
+    public let explodeFrom: [Path]
     /// Encode only: the mapping reads `events`, a list of canonical events, and builds one
     /// request for all of them.
     public let batch: Bool
@@ -43,7 +46,8 @@ public struct Mapping: Sendable {
     /// Every output object: one, or with `explode`, one per element of the exploded array.
     /// - Throws: ``MappingError`` for the first field that cannot be produced, naming the element.
     public func applyAll(_ context: EvaluationContext) throws(MappingError) -> [JSONObject] {
-        guard let explode else { return [try apply(context)] }
+        guard !explodeFrom.isEmpty else { return [try apply(context)] }
+        let explode = explodeFrom.first { $0.resolve(in: context) != nil } ?? explodeFrom[0]
         guard let value = explode.resolve(in: context) else {
             throw MappingError(field: explode.fieldName, message: "is required")
         }
@@ -97,22 +101,27 @@ extension Mapping {
             problems.append(ConfigProblem(file: file, pointer: "", message: "missing key 'fields'"))
             return nil
         }
-        var explode: Path?
+        var explode: [Path] = []
         if let e = reader.object["explode"] {
             if kind != .decode { problems.append(reader.problem(at: "explode", "only a decode mapping can explode a request into events")) }
             var pathCompiler = RuleCompiler(file: file, roots: ["body"])
-            explode = pathCompiler.path(e, at: reader.at("explode"))
+            if let list = e.arrayValue {
+                explode = list.enumerated().compactMap { pathCompiler.path($1, at: "\(reader.at("explode"))/\($0)") }
+                if list.isEmpty { pathCompiler.problem(at: reader.at("explode"), "must name at least one path") }
+            } else {
+                explode = pathCompiler.path(e, at: reader.at("explode")).map { [$0] } ?? []
+            }
             problems += pathCompiler.problems
         }
         let batch = reader.bool("batch", problems: &problems) ?? false
         if batch && kind != .encode { problems.append(reader.problem(at: "batch", "only an encode mapping can batch events")) }
-        let roots = roots(kind: kind, explode: explode != nil, batch: batch)
+        let roots = roots(kind: kind, explode: !explode.isEmpty, batch: batch)
         var compiler = RuleCompiler(file: file, roots: roots)
         let fields = compiler.compileFields(fieldsJSON, at: "/fields")
         problems += compiler.problems
         let exampleRoots = roots.filter { $0 != "item" && $0 != "index" }
         let examples = r.object["examples"].map { MappingExample.compile($0, file: file, roots: exampleRoots, problems: &problems) } ?? []
         return Mapping(file: file, kind: kind, provider: provider, endpoint: endpoint, fields: fields, examples: examples,
-                       explode: explode, batch: batch, headerNames: headerNames(fields))
+                       explodeFrom: explode, batch: batch, headerNames: headerNames(fields))
     }
 }

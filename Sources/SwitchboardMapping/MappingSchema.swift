@@ -34,7 +34,8 @@ public enum MappingSchema {
                 "kind": ["enum": ["decode", "encode"]],
                 "provider": ["type": "string", "description": "The provider file's id."],
                 "endpoint": ["type": "string", "description": "The provider's endpoint name."],
-                "explode": ["type": "string", "description": "Decode only: the path of an array in the request; one canonical event per element, read as `item` (position `index`)."],
+                "explode": ["oneOf": [["type": "string"], ["type": "array", "items": ["type": "string"], "minItems": 1]],
+                            "description": "Decode only: the path of an array in the request (or several, first present wins); one canonical event per element, read as `item` (position `index`)."],
                 "batch": ["type": "boolean", "description": "Encode only: the mapping reads `events`, a list of canonical events, and builds one request for them."],
                 "fields": ["type": "object", "additionalProperties": ["$ref": "#/$defs/rule"]],
                 "examples": ["type": "array", "items": [
