@@ -19,12 +19,18 @@ final class SandboxHarness: @unchecked Sendable {
 
     var vendors: SandboxVendors { session.vendors }
 
-    init() async throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-sandbox-\(UUID().uuidString)").path
+    /// - Parameter config: a config's text to run instead of the sandbox's (its targets are
+    ///   pointed at the mocks); `DIR` in it stands for the harness's temporary folder.
+    init(config: String? = nil) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-sandbox-\(UUID().uuidString)").path
+        self.directory = directory
         var logger = Logger(label: "switchboard.test")
         logger.logLevel = .critical
+        let base = try config.map { text in
+            try Config.parse(Array(text.replacingOccurrences(of: "DIR", with: directory).utf8), file: "\(directory)/config.json")
+        }
         session = try await SandboxSession.start(stateDirectory: directory, mappings: "\(repositoryRoot)/mappings",
-                                                 listen: "127.0.0.1:0", base: nil, echo: false, logger: logger)
+                                                 listen: "127.0.0.1:0", base: base, echo: false, logger: logger)
         gateway = try Gateway(config: session.config, environment: session.environment, mappingClock: GatewayHarness.clock,
                               logger: logger)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
@@ -77,9 +83,9 @@ final class SandboxHarness: @unchecked Sendable {
     }
 }
 
-/// Runs `body` with a fresh sandbox and always stops it.
-func withSandbox(_ body: (SandboxHarness) async throws -> Void) async throws {
-    let harness = try await SandboxHarness()
+/// Runs `body` with a fresh sandbox (or `config` on the sandbox's mocks) and always stops it.
+func withSandbox(config: String? = nil, _ body: (SandboxHarness) async throws -> Void) async throws {
+    let harness = try await SandboxHarness(config: config)
     do {
         try await body(harness)
     } catch {
