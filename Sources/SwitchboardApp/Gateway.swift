@@ -96,6 +96,12 @@ public final class Gateway: Sendable {
                 logger: logger)))
         }
         services += [.init(service: pruner), .init(service: reloader), .init(service: retryWorker), .init(service: app)]
+        // One process delivers from a journal at a time; the lease release below relies on it.
+        guard let lock = DeliveryLock.take(journalPath: config.journalPath) else {
+            throw ConfigProblems([ConfigProblem(file: config.journalPath, pointer: "",
+                                                message: "another gateway (or a backfill) is delivering from this journal")])
+        }
+        defer { withExtendedLifetime(lock) {} }
         // Nothing of this process is in flight yet, so the leases held for first attempts that a
         // stopped (or killed) gateway made are void: those deliveries are due now.
         let released = try await journal.releaseLeases(now: SystemClock().now())

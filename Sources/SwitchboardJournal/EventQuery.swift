@@ -7,6 +7,8 @@ public struct EventQuery: Sendable, Equatable {
     public var since: Instant?
     public var until: Instant?
     public var userId: String?
+    /// Only events accepted through this route.
+    public var route: String?
     /// Event names; empty lists every name.
     public var names: [String] = []
     /// Members the canonical event's `context` must have, with these string values.

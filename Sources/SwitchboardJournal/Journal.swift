@@ -28,7 +28,7 @@ public protocol Journal: Sendable {
     func backlog() throws -> (count: Int, oldest: Instant?)
     /// One delivery with its attempt history, or nil.
     func delivery(id: Int64) throws -> DeliveryRecord?
-    /// Deletes up to `limit` events accepted before `cutoff` whose deliveries were all delivered,
+    /// Deletes up to `limit` events accepted before `cutoff` whose deliveries were all delivered (or skipped),
     /// with their deliveries and attempt history; returns how many events went.
     func prune(acceptedBefore cutoff: Instant, limit: Int) async throws -> Int
     /// Bytes the journal's data takes (pages in use, not free ones).
@@ -37,6 +37,13 @@ public protocol Journal: Sendable {
     /// due later) due at `now`; returns how many. For the start of the only gateway on this
     /// journal: no attempt of its can be in flight then.
     func releaseLeases(now: Instant) async throws -> Int
+    /// A route's events accepted in `[since, until)` and each target's deliveries of them;
+    /// `targets` are listed (in this order) even when they have no delivery.
+    func routeReport(route: String, since: Instant?, until: Instant?, targets: [String]) throws -> RouteReport
+    /// Adds a pending delivery to the range's target for up to `limit` of its events that have
+    /// none, oldest first; returns how many. Repeating it until 0 is safe after a crash: an event
+    /// is never given a second delivery to the same target.
+    func enqueueBackfill(_ range: BackfillRange, now: Instant, limit: Int) async throws -> Int
     /// The events the query chooses, oldest first, and how many match in all.
     func events(matching query: EventQuery) throws -> EventPage
     /// Makes dead or pending deliveries due at `now` again (attempt counts and last errors stay);

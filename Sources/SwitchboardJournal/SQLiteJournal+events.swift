@@ -37,6 +37,7 @@ extension SQLiteJournal {
         var clauses: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
         if let userId = query.userId { clauses.append("user_id = ?"); arguments.append(userId) }
+        if let route = query.route { clauses.append("route = ?"); arguments.append(route) }
         if let since = query.since { clauses.append("received_at >= ?"); arguments.append(since.milliseconds) }
         if let until = query.until { clauses.append("received_at <= ?"); arguments.append(until.milliseconds) }
         if !query.names.isEmpty {

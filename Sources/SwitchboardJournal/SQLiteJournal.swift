@@ -10,6 +10,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         case replay(ReplayBox)
         case prune(PruneBox)
         case releaseLeases(ReplayBox)
+        case backfill(BackfillBox)
     }
 
     /// Carries a prune's input in and the number of events it deleted out.
@@ -68,7 +69,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
     public let path: String
     public let journalId: String
     let pool: DatabasePool
-    private var committer: GroupCommitter<Operation>!
+    private(set) var committer: GroupCommitter<Operation>!
 
     /// Opens (creating if needed) the journal at `path` and applies pending migrations.
     /// - Parameter maxBytes: the size quota; appends are refused with ``JournalFull`` beyond it.
@@ -211,9 +212,11 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         }
     }
 
+    /// `received_at` is when the delivery's retry window starts: the event's acceptance, or for a
+    /// backfilled delivery the time it was added.
     private static let dueColumns = """
-        d.id, d.event_id, e.route, d.target, d.attempts, e.canonical, e.received_at, d.last_error, d.user_id,
-        d.next_attempt_at
+        d.id, d.event_id, e.route, d.target, d.attempts, e.canonical, COALESCE(d.created_at, e.received_at), d.last_error,
+        d.user_id, d.next_attempt_at
         """
 
     private static func dueDelivery(_ row: Row) -> DueDelivery {
@@ -342,6 +345,8 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             try db.execute(sql: "DELETE FROM deliveries WHERE event_id IN (\(list))")
             try db.execute(sql: "DELETE FROM events WHERE id IN (\(list))")
             box.deleted = ids.count
+        case .backfill(let box):
+            try applyBackfill(box, db)
         case .releaseLeases(let box):
             try db.execute(sql: """
                 UPDATE deliveries SET next_attempt_at = ? WHERE state = 'pending' AND attempts = 0 AND next_attempt_at > ?

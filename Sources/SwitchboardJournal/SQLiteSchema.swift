@@ -83,6 +83,10 @@ enum SQLiteSchema {
                 CREATE INDEX rule_hits_expiry ON rule_hits(expires_at);
                 """)
         }
+        migrator.registerMigration("v7: backfilled deliveries") { db in
+            // A delivery added after its event (a backfill) retries for the window from then.
+            try db.execute(sql: "ALTER TABLE deliveries ADD COLUMN created_at INTEGER")
+        }
         return migrator
     }
 }

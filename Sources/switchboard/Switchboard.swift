@@ -10,7 +10,7 @@ import SwitchboardMapping
 struct Switchboard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "A protocol-adapter gateway for analytics and CRM APIs.",
-        subcommands: [Serve.self, Check.self, Translate.self, Explain.self, Test.self, Failures.self, Reference.self])
+        subcommands: [Serve.self, Check.self, Translate.self, Explain.self, Test.self, Failures.self, Migrate.self, Backfill.self, Reference.self])
 }
 
 struct Serve: AsyncParsableCommand {
