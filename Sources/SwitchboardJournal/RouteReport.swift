@@ -28,6 +28,13 @@ public struct RouteReport: Sendable, Equatable {
         public let count: Int
         /// Up to ten of those events' ids, oldest first.
         public let examples: [Int64]
+
+        public init(deliveredTo: String, failedOn: String, count: Int, examples: [Int64]) {
+            self.deliveredTo = deliveredTo
+            self.failedOn = failedOn
+            self.count = count
+            self.examples = examples
+        }
     }
 
     public let route: String
@@ -36,6 +43,15 @@ public struct RouteReport: Sendable, Equatable {
     public let events: Int
     public let targets: [Target]
     public let differences: [Difference]
+
+    public init(route: String, since: Instant?, until: Instant?, events: Int, targets: [Target], differences: [Difference]) {
+        self.route = route
+        self.since = since
+        self.until = until
+        self.events = events
+        self.targets = targets
+        self.differences = differences
+    }
 }
 
 /// What a backfill asks for: the route's events accepted in a time range, for one target.
