@@ -3,6 +3,7 @@ import Logging
 import SwitchboardApp
 import SwitchboardCore
 import SwitchboardJournal
+import SwitchboardMapping
 import SwitchboardSandbox
 import Testing
 #if canImport(FoundationNetworking)
@@ -192,13 +193,43 @@ import FoundationNetworking
                 #expect(firsts == Array(0..<Self.history), "user-\(user)'s history arrived in order")
             }
 
-            // Cut over: Flameup becomes the primary, user.com a shadow — one line again.
-            try s.writeConfig(route: #"{ "name": "app", "from": "usercom", "to": "flameup", "shadows": ["usercom"], "keys": { "env": "APP_KEYS" } }"#)
+            // Cut over: Flameup becomes the primary, user.com a shadow — one line again, reloaded.
             try await s.startGateway()
+            try s.writeConfig(route: #"{ "name": "app", "from": "usercom", "to": "flameup", "shadows": ["usercom"], "keys": { "env": "APP_KEYS" } }"#)
+            #expect(s.gateway!.reloader.reload())
             try await s.send(200..<201)
             let records = try s.gateway!.journal.deliveries(states: [.delivered, .pending], limit: 200)
             let newest = records.filter { $0.eventId == records.map(\.eventId).max() }.sorted { $0.deliveryId < $1.deliveryId }
             #expect(newest.map(\.target) == ["flameup", "usercom"], "the primary's delivery comes first")
+        } catch {
+            await s.stop()
+            throw error
+        }
+        await s.stop()
+    }
+}
+
+extension MigrationTests {
+    @Test func aBackfillWhileTheGatewayRunsIsSentByTheGatewayAndOnlyWatched() async throws {
+        let s = try await Scenario()
+        do {
+            try s.writeConfig(route: #"{ "name": "app", "from": "usercom", "to": "usercom", "keys": { "env": "APP_KEYS" } }"#)
+            try await s.startGateway()
+            try await s.send(0..<2)
+            try s.writeConfig(route: #"{ "name": "app", "from": "usercom", "to": "usercom", "shadows": ["flameup"], "keys": { "env": "APP_KEYS" } }"#)
+            #expect(s.gateway!.reloader.reload())
+            let (process, pipe) = try s.command(["backfill", "--config", s.configFile, "--route", "app", "--target", "flameup"])
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(output)")
+            #expect(output.contains("a gateway is delivering from this journal; it sends the backfill"))
+            #expect(output.contains("delivered \(Self.users * 2), dead-lettered 0"))
+            #expect(Set(Self.received(s.vendors.flameup).map { "\($0.user)#\($0.seq)" }).count == Self.users * 2)
+            #expect(s.vendors.flameup.duplicates == 0)
+            // A second gateway on the same journal is refused while the first delivers.
+            let second = try Gateway(config: Config.parse(Array(FileManager.default.contents(atPath: s.configFile)!), file: s.configFile),
+                                     environment: s.environment, logger: Logger(label: "test"))
+            await #expect(throws: ConfigProblems.self) { try await second.run(signals: []) }
         } catch {
             await s.stop()
             throw error
