@@ -20,6 +20,10 @@ public struct DeliveryTarget: Sendable {
     /// The credential's header line (nil when the endpoint sends none); every endpoint of the
     /// target sends it after its own headers.
     private let authLine: String?
+    /// The main endpoint's header lines, made once.
+    private let headers: [String]
+    /// Whether the main endpoint's URL is built per event.
+    private let urlPerEvent: Bool
     /// The credential values, to mask wherever a vendor's answer repeats them.
     private let credentials: [Secret]
     private let clock: any SwitchboardClock
@@ -101,6 +105,8 @@ public struct DeliveryTarget: Sendable {
         self.rateLimit = rateLimit ?? provider.send?.rateLimit
         self.settings = settingsValue
         self.authLine = authLine
+        self.headers = Self.headerLines(endpoint, authLine)
+        self.urlPerEvent = endpoint.pathReadsEvent
         self.credentials = credentials
         self.clock = clock
     }
@@ -132,7 +138,8 @@ public struct DeliveryTarget: Sendable {
         if let prior { context.set("prior", prior) }
         context.trace = trace
         var url = self.url
-        if endpoint.pathReadsEvent || endpoint.name != self.endpoint.name {
+        let isMain = endpoint.name == self.endpoint.name
+        if !isMain || urlPerEvent {
             if batch { context.set("event", event) }
             guard let path = endpoint.path.renderText(in: context, escaping: PercentDecoding.encodeSegment) else {
                 let missing = endpoint.path.paths.first { $0.resolve(in: context) == nil }
@@ -141,8 +148,12 @@ public struct DeliveryTarget: Sendable {
             url = base + path
         }
         let body = try endpoint.encode.map { mapping throws(MappingError) in JSONWriter.bytes(.object(try mapping.apply(context))) } ?? []
-        let headers = endpoint.headers.map { "\($0.0): \($0.1)" } + (authLine.map { [$0] } ?? [])
-        return OutboundRequest(method: endpoint.method, url: url, headers: headers, body: body, caFile: caFile)
+        return OutboundRequest(method: endpoint.method, url: url, headers: isMain ? headers : Self.headerLines(endpoint, authLine),
+                               body: body, caFile: caFile)
+    }
+
+    private static func headerLines(_ endpoint: OutboundEndpoint, _ authLine: String?) -> [String] {
+        endpoint.headers.map { "\($0.0): \($0.1)" } + (authLine.map { [$0] } ?? [])
     }
 
     /// Which of the vendor's rules leave `event` out: a rule that drops it, or throttles that

@@ -1,5 +1,6 @@
 import CZlib
 import SwitchboardCore
+import SwitchboardMapping
 
 /// Turns a request body as sent — compressed, or a form with the JSON in one field — into the
 /// JSON bytes the decode mapping reads.
@@ -75,33 +76,10 @@ enum FormFields {
         }
     }
 
+    /// `+` is a space; a malformed escape leaves the text as it was sent.
     private static func decode(_ bytes: some Collection<UInt8>) -> String {
-        var out: [UInt8] = []
-        var i = bytes.startIndex
-        while i != bytes.endIndex {
-            let b = bytes[i]
-            if b == UInt8(ascii: "+") {
-                out.append(UInt8(ascii: " "))
-            } else if b == UInt8(ascii: "%"), bytes.distance(from: i, to: bytes.endIndex) >= 3,
-                let hi = hex(bytes[bytes.index(after: i)]), let lo = hex(bytes[bytes.index(i, offsetBy: 2)])
-            {
-                out.append(hi << 4 | lo)
-                i = bytes.index(i, offsetBy: 2)
-            } else {
-                out.append(b)
-            }
-            i = bytes.index(after: i)
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func hex(_ b: UInt8) -> UInt8? {
-        switch b {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): b - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): b - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): b - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        let text = String(decoding: bytes.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
+        return PercentDecoding.decode(Substring(text)) ?? text
     }
 }
 

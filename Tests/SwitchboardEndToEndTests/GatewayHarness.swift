@@ -157,12 +157,7 @@ final class GatewayHarness: @unchecked Sendable {
 
     /// Waits (bounded) until `condition` holds; returns whether it did.
     func eventually(_ seconds: Double = 15, _ condition: () throws -> Bool) async rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return try condition()
+        try await waitFor(seconds, condition)
     }
 
     func delivery(_ id: Int64) throws -> DeliveryRecord? {
@@ -172,6 +167,16 @@ final class GatewayHarness: @unchecked Sendable {
     func deliveries(_ states: Set<DeliveryState> = Set(DeliveryState.allCases)) throws -> [DeliveryRecord] {
         try gateway.journal.deliveries(states: states, limit: 1000)
     }
+}
+
+/// Waits (bounded) until `condition` holds; returns whether it did.
+func waitFor(_ seconds: Double = 20, _ condition: () throws -> Bool) async rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try condition() { return true }
+        try? await Task.sleep(for: .milliseconds(5))
+    }
+    return try condition()
 }
 
 /// Runs `body` with a fresh harness and always stops it.

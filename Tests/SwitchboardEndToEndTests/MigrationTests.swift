@@ -237,13 +237,3 @@ extension MigrationTests {
         await s.stop()
     }
 }
-
-/// Waits (bounded) until `condition` holds; returns whether it did.
-func waitFor(_ seconds: Double = 20, _ condition: () -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(5))
-    }
-    return condition()
-}

@@ -74,12 +74,7 @@ final class SandboxHarness: @unchecked Sendable {
 
     /// Waits (bounded) until `condition` holds; returns whether it did.
     func eventually(_ seconds: Double = 15, _ condition: () throws -> Bool) async rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return try condition()
+        try await waitFor(seconds, condition)
     }
 }
 
