@@ -32,7 +32,7 @@ import Testing
             #expect(skipped.map(\.lastError).sorted { ($0 ?? "") < ($1 ?? "") } == [
                 "rule: a confirmation (purchase) once per orderId", "rule: one email open per user per 20 minutes",
             ])
-            #expect(try sandbox.gateway.journal.deliveries(states: [.pending, .dead], limit: 10).isEmpty)
+            #expect(try await sandbox.eventually { try sandbox.gateway.journal.deliveries(states: [.pending, .dead], limit: 10).isEmpty })
         }
     }
 
