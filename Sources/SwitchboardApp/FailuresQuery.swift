@@ -39,9 +39,10 @@ public enum FailuresQuery {
         case "pending": [.pending]
         case "dead": [.dead]
         case "delivered": [.delivered]
+        case "skipped": [.skipped]
         case "failed": [.pending, .dead]
         case "all": Set(DeliveryState.allCases)
-        default: throw Problem(description: "state must be pending, dead, delivered, failed or all")
+        default: throw Problem(description: "state must be pending, dead, delivered, skipped, failed or all")
         }
     }
 

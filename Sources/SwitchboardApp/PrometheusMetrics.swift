@@ -62,6 +62,11 @@ public final class PrometheusMetrics: EventMetrics, @unchecked Sendable {
                 "Deliveries given up on, kept with their reason for replay.").increment()
     }
 
+    public func skipped(target: String) {
+        counter("switchboard_deliveries_skipped_total", [("target", target)],
+                "Deliveries left out by the target vendor's rules (duplicates, throttled, bot traffic); never sent.").increment()
+    }
+
     public func circuit(target: String, open: Bool) {
         let gauge = lock.withLock { () -> Gauge in
             if let existing = circuits[target] { return existing }

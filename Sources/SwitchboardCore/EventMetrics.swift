@@ -12,6 +12,8 @@ public protocol EventMetrics: Sendable {
     func delivered(target: String, seconds: Double)
     func retried(target: String, errorType: String)
     func deadLettered(target: String, errorType: String)
+    /// A delivery was left out by one of the target vendor's rules (never sent).
+    func skipped(target: String)
     /// A target's circuit breaker opened (nothing is sent but probes) or closed again.
     func circuit(target: String, open: Bool)
 }
@@ -26,6 +28,7 @@ public struct NoMetrics: EventMetrics {
     public func delivered(target: String, seconds: Double) {}
     public func retried(target: String, errorType: String) {}
     public func deadLettered(target: String, errorType: String) {}
+    public func skipped(target: String) {}
     public func circuit(target: String, open: Bool) {}
 }
 

@@ -109,6 +109,9 @@ public struct IngressPipeline: Sendable {
             throw IngressError(.unavailable, "The event could not be stored; try again later.")
         }
         metrics.journaled(route: route.name, count: appendedEvents.count)
+        for appended in appendedEvents {
+            for (i, skipped) in appended.skipped.enumerated() where skipped { metrics.skipped(target: targets[i].name) }
+        }
         // A delivery that waits behind an earlier one of the same user is left to the retry
         // worker, which sends it in turn. Decided once per delivery: by event, then target.
         let waiting = appendedEvents.map { appended in

@@ -85,7 +85,7 @@ struct Failures: AsyncParsableCommand {
 
     /// Which deliveries to choose: by event, target, user, state and acceptance time.
     struct FilterOptions: ParsableArguments {
-        @Option(help: "Which states: pending, dead, delivered, failed (pending and dead) or all.")
+        @Option(help: "Which states: pending, dead, delivered, skipped (left out by a vendor rule), failed (pending and dead) or all.")
         var state = "failed"
 
         @Option(help: "Only this event's deliveries.")

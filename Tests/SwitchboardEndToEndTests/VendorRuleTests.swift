@@ -54,6 +54,8 @@ import Testing
             #expect(sandbox.vendors.flameup.accepted.count == 1, "Flameup has no bot rule")
             let skipped = try sandbox.gateway.journal.deliveries(states: [.skipped], limit: 10)
             #expect(skipped.map(\.lastError) == ["rule: no bot traffic"])
+            let metrics = String(decoding: sandbox.gateway.metrics.render(journal: sandbox.gateway.journal, now: SystemClock().now()), as: UTF8.self)
+            #expect(metrics.contains(#"switchboard_deliveries_skipped_total{target="vibetrace"} 1"#), "\(metrics)")
         }
     }
 }
