@@ -26,7 +26,7 @@ let package = Package(
     ],
     targets: [
         // Canonical event, JSON value type with its byte-level parser and writer, time, errors.
-        .target(name: "SwitchboardCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
+        .target(name: "SwitchboardCore", dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         // Provider and mapping files: model, loader, evaluator.
         .target(name: "SwitchboardMapping", dependencies: ["SwitchboardCore"], swiftSettings: swiftSettings),
         // The durable record of accepted events and their deliveries.
@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "SwitchboardIngress",
             dependencies: [
-                "SwitchboardCore", "SwitchboardMapping", "SwitchboardJournal", "SwitchboardDelivery", "CZlib",
+                "SwitchboardCore", "SwitchboardMapping", "SwitchboardJournal", "SwitchboardDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -96,9 +96,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Fuzzed entry points, shared by the libFuzzer targets (fuzz/README.md) and the tests.
-        .target(name: "SwitchboardFuzzing", dependencies: ["SwitchboardCore", "SwitchboardMapping"], swiftSettings: swiftSettings),
+        .target(name: "SwitchboardFuzzing", dependencies: ["SwitchboardCore", "SwitchboardMapping", "CZlib"], swiftSettings: swiftSettings),
         .executableTarget(name: "FuzzJSONParser", dependencies: ["SwitchboardFuzzing"], swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]),
         .executableTarget(name: "FuzzMapping", dependencies: ["SwitchboardFuzzing", "SwitchboardMapping"], swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]),
+        .executableTarget(name: "FuzzRequests", dependencies: ["SwitchboardFuzzing"], swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]),
         // bench/mapping-bench.sh: parse, map and serialize cost per event.
         .executableTarget(
             name: "MappingBench",

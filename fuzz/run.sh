@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# run.sh TARGET [RUNS] — builds a libFuzzer target (FuzzJSONParser or FuzzMapping) with the fuzzer
+# run.sh TARGET [RUNS] — builds a libFuzzer target (FuzzJSONParser, FuzzMapping or FuzzRequests) with the fuzzer
 # and AddressSanitizer into .build-fuzz/, then fuzzes it for RUNS inputs (default 1,000,000),
 # starting from fuzz/corpus/. Findings land in fuzz/findings/<target>/ (not committed); a
 # finding can be replayed with the plain build: swift run TARGET FILE.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-target=${1:?usage: run.sh FuzzJSONParser|FuzzMapping [RUNS]}
+target=${1:?usage: run.sh FuzzJSONParser|FuzzMapping|FuzzRequests [RUNS]}
 runs=${2:-1000000}
 cd "$root"
 swift build --scratch-path .build-fuzz -c release --product "$target" \

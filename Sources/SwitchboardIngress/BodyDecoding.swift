@@ -1,4 +1,3 @@
-import CZlib
 import SwitchboardCore
 import SwitchboardMapping
 
@@ -8,53 +7,21 @@ enum BodyDecoding {
     /// The body after `Content-Encoding` (`gzip`, `deflate` or `identity`), at most `limit` bytes.
     static func decompress(_ body: [UInt8], encoding: String?, limit: Int) throws(IngressError) -> [UInt8] {
         guard let encoding = encoding?.trimmingSpaces.lowercased(), !encoding.isEmpty, encoding != "identity" else { return body }
-        // zlib's window bits: 15 + 16 reads a gzip header; 15 + 32 detects zlib or gzip; -15 is raw deflate.
-        let windows: [Int32]
+        let formats: [Inflate.Format]
         switch encoding {
-        case "gzip", "x-gzip": windows = [31]
+        case "gzip", "x-gzip": formats = [.gzip]
         // "deflate" means a zlib stream (RFC 9110), but some clients send raw deflate.
-        case "deflate": windows = [47, -15]
+        case "deflate": formats = [.zlib, .rawDeflate]
         default: throw IngressError(.invalidJSON, "Unsupported Content-Encoding \"\(encoding)\"; send gzip, deflate or none.")
         }
-        for (i, bits) in windows.enumerated() {
-            switch inflate(body, windowBits: bits, limit: limit) {
-            case .some(.success(let bytes)): return bytes
-            case .some(.failure(let error)): throw error
-            case .none where i == windows.count - 1:
-                throw IngressError(.invalidJSON, "The body is not valid \(encoding) data.")
-            case .none: continue
+        for format in formats {
+            switch Inflate.inflate(body, format: format, limit: limit) {
+            case .inflated(let bytes): return bytes
+            case .tooLarge: throw IngressError(.tooLarge, "Request body larger than \(limit) bytes once decompressed.")
+            case .invalid: continue
             }
         }
-        return body
-    }
-
-    /// The inflated bytes, a too-large error, or nil when the data is not in this format.
-    private static func inflate(_ input: [UInt8], windowBits: Int32, limit: Int) -> Result<[UInt8], IngressError>? {
-        var stream = z_stream()
-        guard sb_inflate_init(&stream, windowBits) == Z_OK else { return nil }
-        defer { inflateEnd(&stream) }
-        var output: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16_384)
-        var input = input
-        return input.withUnsafeMutableBufferPointer { inBuffer -> Result<[UInt8], IngressError>? in
-            stream.next_in = inBuffer.baseAddress
-            stream.avail_in = UInt32(inBuffer.count)
-            while true {
-                let status = chunk.withUnsafeMutableBufferPointer { out -> Int32 in
-                    stream.next_out = out.baseAddress
-                    stream.avail_out = UInt32(out.count)
-                    return CZlib.inflate(&stream, Z_NO_FLUSH)
-                }
-                let produced = chunk.count - Int(stream.avail_out)
-                output.append(contentsOf: chunk[..<produced])
-                // Checked as it grows, so a small bomb cannot fill memory.
-                if output.count > limit {
-                    return .failure(IngressError(.tooLarge, "Request body larger than \(limit) bytes once decompressed."))
-                }
-                if status == Z_STREAM_END { return stream.avail_in == 0 ? .success(output) : nil }
-                if status != Z_OK || (produced == 0 && stream.avail_in == 0) { return nil }
-            }
-        }
+        throw IngressError(.invalidJSON, "The body is not valid \(encoding) data.")
     }
 
     /// The value of form field `field` in an `application/x-www-form-urlencoded` body.

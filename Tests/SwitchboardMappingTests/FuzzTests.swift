@@ -54,6 +54,13 @@ import Testing
         for input in Self.corpus + Self.mutations(count: 20_000, seed: 1) { FuzzEntryPoints.parser(input) }
     }
 
+    @Test func compressedBodiesAndTokens() {
+        for input in Self.corpus + Self.mutations(count: 5_000, seed: 3) {
+            FuzzEntryPoints.inflate(input)
+            FuzzEntryPoints.jwt(input)
+        }
+    }
+
     @Test func evaluatorAndRuleCompiler() throws {
         let mappings = try MappingSet.load(directory: mappingsFolder)
         for input in Self.corpus + Self.mutations(count: 10_000, seed: 2) {
