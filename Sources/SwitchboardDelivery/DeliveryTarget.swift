@@ -24,6 +24,10 @@ public struct DeliveryTarget: Sendable {
     private let headers: [String]
     /// Whether the main endpoint's URL is built per event.
     private let urlPerEvent: Bool
+    /// Whether the main endpoint reads its prerequisite's answer (then it can only be built
+    /// once that answer is there; otherwise it is built at intake too, so that bad input is
+    /// refused before anything is sent).
+    private let mainReadsPrior: Bool
     /// The credential values, to mask wherever a vendor's answer repeats them.
     private let credentials: [Secret]
     private let clock: any SwitchboardClock
@@ -106,7 +110,9 @@ public struct DeliveryTarget: Sendable {
         self.settings = settingsValue
         self.authLine = authLine
         self.headers = Self.headerLines(endpoint, authLine)
-        self.urlPerEvent = endpoint.pathReadsEvent
+        self.urlPerEvent = url == nil && endpoint.pathReadsEvent
+        self.mainReadsPrior = endpoint.path.paths.contains { $0.root == "prior" }
+            || (endpoint.encode?.reads(root: "prior") ?? false)
         self.credentials = credentials
         self.clock = clock
     }
@@ -118,8 +124,9 @@ public struct DeliveryTarget: Sendable {
         guard let first = endpoint.before.flatMap({ provider.send?.endpoint($0) }) else {
             return try request(endpoint, for: event, prior: nil, trace: trace)
         }
-        var request = try self.request(first, for: event, prior: nil, trace: nil)
         let main = endpoint
+        if !mainReadsPrior { _ = try self.request(main, for: event, prior: nil, trace: trace) }
+        var request = try self.request(first, for: event, prior: nil, trace: nil)
         request.then = OutboundRequest.FollowUp(step: first.name) { [self] (answer: [UInt8]) throws(MappingError) -> OutboundRequest in
             let prior = (try? JSONParser.parse(answer)) ?? .object(JSONObject())
             return try self.request(main, for: event, prior: prior, trace: nil)

@@ -179,12 +179,10 @@ public final class Dispatcher: @unchecked Sendable {
             let reason = result.status.flatMap { (200..<300).contains($0) ? nil : target.vendorReason(result.body) }
             let verdict = Classifier.classify(result, vendorReason: reason)
             guard let followUp else { return completion(result, verdict) }
-            guard verdict == .delivered else {
-                switch verdict {
-                case .retry(let why): return completion(result, .retry("\(followUp.step): \(why)"))
-                case .deadLetter(let why): return completion(result, .deadLetter("\(followUp.step): \(why)"))
-                case .delivered: return
-                }
+            switch verdict {
+            case .delivered: break
+            case .retry(let why): return completion(result, .retry("\(followUp.step): \(why)"))
+            case .deadLetter(let why): return completion(result, .deadLetter("\(followUp.step): \(why)"))
             }
             do {
                 send(try followUp.build(result.body), key: key, target: target, completion: completion)
@@ -299,6 +297,7 @@ public final class Dispatcher: @unchecked Sendable {
             let (wake, then) = lock.withLock { () -> (Bool, (@Sendable (DeliveryState) -> Void)?) in
                 inFlight.remove(deliveryId)
                 settled.remove(deliveryId)
+                if outcome.state != .pending { reservations[deliveryId] = nil }
                 return (outcome.state != .pending && followersWaiting, onCommitted.removeValue(forKey: deliveryId))
             }
             if wake { wakeup.signal() }

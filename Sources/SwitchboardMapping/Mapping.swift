@@ -27,6 +27,11 @@ public struct Mapping: Sendable {
     /// case), so that only those are copied into its input.
     public let headerNames: [String]
 
+    /// Whether any rule of the mapping reads a path starting at `root`.
+    public func reads(root: String) -> Bool {
+        fields.contains { field in field.rule.paths.contains { $0.root == root } }
+    }
+
     static func headerNames(_ fields: [Rule.Field]) -> [String] {
         var names: [String] = []
         for path in fields.flatMap(\.rule.paths) where path.root == "headers" {
