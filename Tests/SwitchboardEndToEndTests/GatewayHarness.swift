@@ -187,11 +187,16 @@ func withHarness(
 ) async throws {
     let harness = try await GatewayHarness(caFile: caFile, mode: mode, deadlineMs: deadlineMs, copyMappings: copyMappings,
                                            flameupRateLimit: flameupRateLimit, rateLimit: rateLimit)
+    try await using(harness, stop: { await $0.stop() }, body)
+}
+
+/// Runs `body` with `harness`, then stops it, also when `body` throws.
+func using<Harness>(_ harness: Harness, stop: (Harness) async -> Void, _ body: (Harness) async throws -> Void) async throws {
     do {
         try await body(harness)
     } catch {
-        await harness.stop()
+        await stop(harness)
         throw error
     }
-    await harness.stop()
+    await stop(harness)
 }

@@ -127,8 +127,7 @@ import FoundationNetworking
     }
 
     @Test func userComToFlameupDualWriteCompareBackfillWithAKillAndCutOver() async throws {
-        let s = try await Scenario()
-        do {
+        try await using(try await Scenario(), stop: { await $0.stop() }) { s in
             // Before: the app's user.com calls go to user.com.
             try s.writeConfig(route: #"{ "name": "app", "from": "usercom", "to": "usercom", "keys": { "env": "APP_KEYS" } }"#)
             try await s.startGateway()
@@ -201,18 +200,13 @@ import FoundationNetworking
             let records = try s.gateway!.journal.deliveries(states: [.delivered, .pending], limit: 200)
             let newest = records.filter { $0.eventId == records.map(\.eventId).max() }.sorted { $0.deliveryId < $1.deliveryId }
             #expect(newest.map(\.target) == ["flameup", "usercom"], "the primary's delivery comes first")
-        } catch {
-            await s.stop()
-            throw error
         }
-        await s.stop()
     }
 }
 
 extension MigrationTests {
     @Test func aBackfillWhileTheGatewayRunsIsSentByTheGatewayAndOnlyWatched() async throws {
-        let s = try await Scenario()
-        do {
+        try await using(try await Scenario(), stop: { await $0.stop() }) { s in
             try s.writeConfig(route: #"{ "name": "app", "from": "usercom", "to": "usercom", "keys": { "env": "APP_KEYS" } }"#)
             try await s.startGateway()
             try await s.send(0..<2)
@@ -230,10 +224,6 @@ extension MigrationTests {
             let second = try Gateway(config: Config.parse(Array(FileManager.default.contents(atPath: s.configFile)!), file: s.configFile),
                                      environment: s.environment, logger: Logger(label: "test"))
             await #expect(throws: ConfigProblems.self) { try await second.run(signals: []) }
-        } catch {
-            await s.stop()
-            throw error
         }
-        await s.stop()
     }
 }

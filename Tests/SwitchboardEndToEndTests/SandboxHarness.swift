@@ -80,12 +80,5 @@ final class SandboxHarness: @unchecked Sendable {
 
 /// Runs `body` with a fresh sandbox (or `config` on the sandbox's mocks) and always stops it.
 func withSandbox(config: String? = nil, _ body: (SandboxHarness) async throws -> Void) async throws {
-    let harness = try await SandboxHarness(config: config)
-    do {
-        try await body(harness)
-    } catch {
-        await harness.stop()
-        throw error
-    }
-    await harness.stop()
+    try await using(try await SandboxHarness(config: config), stop: { await $0.stop() }, body)
 }
