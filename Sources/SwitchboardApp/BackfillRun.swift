@@ -29,7 +29,8 @@ public struct BackfillRun: Sendable {
     /// Checks the route and target, then prints what a backfill would send: how many events
     /// lack a delivery to the target, and the first requests (credentials redacted).
     public func dryRun(samples: Int = 3, say: (String) -> Void) throws {
-        let (table, journal) = try open()
+        let table = try routeTable()
+        let journal = try SQLiteJournal(path: config.journalPath, durability: config.durability)
         let report = try journal.routeReport(route: range.route, since: range.since, until: range.until, targets: [range.target])
         let missing = report.targets.first { $0.name == range.target }?.missing ?? 0
         say("\(report.events) events of \(range.route) in the range; \(missing) have no delivery to \(range.target) and would be sent.")
@@ -53,7 +54,7 @@ public struct BackfillRun: Sendable {
     /// Enqueues and delivers (or watches a running gateway deliver) until every event of the
     /// range has a final delivery to the target; returns the target's final counts.
     public func run(progress: BackfillProgress) async throws -> RouteReport.Target {
-        _ = try open()
+        _ = try routeTable()
         let lock = DeliveryLock.take(journalPath: config.journalPath)
         var gateway: Gateway?
         var worker: Task<Void, any Error>?
@@ -86,8 +87,8 @@ public struct BackfillRun: Sendable {
         }
     }
 
-    /// The config's routes and targets, checked against the range, and the journal.
-    private func open() throws -> (RouteTable, SQLiteJournal) {
+    /// The config's routes and targets, checked against the range.
+    private func routeTable() throws -> RouteTable {
         let mappings = try MappingSet.load(directory: config.mappings)
         let table = try RouteTable(config: config, mappings: mappings, environment: environment, mappingClock: SystemClock())
         guard table.route(range.route) != nil else {
@@ -96,6 +97,6 @@ public struct BackfillRun: Sendable {
         guard table.targets[range.target] != nil else {
             throw ConfigProblems([ConfigProblem(file: "--target", pointer: "", message: "no target named '\(range.target)' (targets: \(table.targets.keys.sorted().joined(separator: ", ")))")])
         }
-        return (table, try SQLiteJournal(path: config.journalPath, durability: config.durability))
+        return table
     }
 }

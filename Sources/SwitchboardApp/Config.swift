@@ -197,14 +197,8 @@ public struct Config: Sendable {
         else { return nil }
         let provider = r.string("provider", required: true, problems: &problems)
         let endpoint = r.string("endpoint", problems: &problems) ?? "track"
-        var settings: [String: String] = [:]
-        if let s = r.object["settings"] {
-            if case .object(let o) = s, o.members.allSatisfy({ $0.value.stringValue != nil }) {
-                for m in o.members { settings[m.key] = m.value.stringValue }
-            } else {
-                problems.append(r.problem(at: "settings", "must be an object of names to strings"))
-            }
-        }
+        let settings = Dictionary(r.stringMembers("settings", "must be an object of names to strings", problems: &problems) ?? [],
+                                  uniquingKeysWith: { a, _ in a })
         var secrets: [String: SecretSource] = [:]
         if let s = r.object["secrets"] {
             if case .object(let o) = s {

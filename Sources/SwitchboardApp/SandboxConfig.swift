@@ -63,9 +63,4 @@ public enum SandboxConfig {
                        "keys": ["env": .string(variable("builder", "key"))]])
         return ["listen": "127.0.0.1:8080", "targets": .object(JSONObject(targetMembers)), "routes": .array(routes)]
     }
-
-    /// The app keys every route accepts, as environment variables.
-    public static var appKeyEnvironment: [String: String] {
-        Dictionary(uniqueKeysWithValues: inbound.map { (variable($0, "key"), appKey($0)) })
-    }
 }

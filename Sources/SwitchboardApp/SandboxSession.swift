@@ -13,7 +13,6 @@ public struct SandboxSession: Sendable {
     public let config: Config
     public let environment: [String: String]
     public let vendors: SandboxVendors
-    public var flameup: MockFlameup { vendors.flameup }
 
     /// Starts the mocks and writes the CA under `stateDirectory`.
     /// - Parameters:

@@ -36,6 +36,11 @@ enum BodyDecoding {
 
 /// `name=value&…` pairs, percent-decoded with `+` as a space: a form body or a query string.
 enum FormFields {
+    /// A request's query string as an object of strings (empty without one).
+    static func query(of request: InboundRequest) -> JSONValue {
+        .strings(request.query.map { parse($0.utf8) } ?? [])
+    }
+
     static func parse(_ bytes: some Collection<UInt8>) -> [(String, String)] {
         bytes.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true).map { pair in
             let parts = pair.split(separator: UInt8(ascii: "="), maxSplits: 1, omittingEmptySubsequences: false)
@@ -47,6 +52,13 @@ enum FormFields {
     private static func decode(_ bytes: some Collection<UInt8>) -> String {
         let text = String(decoding: bytes.map { $0 == UInt8(ascii: "+") ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
         return PercentDecoding.decode(Substring(text)) ?? text
+    }
+}
+
+extension JSONValue {
+    /// Name–value pairs as an object of strings, as mappings read `path`, `query` and `headers`.
+    static func strings(_ pairs: [(String, String)]) -> JSONValue {
+        .object(JSONObject(pairs.map { (key: $0.0, value: .string($0.1)) }))
     }
 }
 

@@ -8,9 +8,8 @@ extension InboundRoute {
     func eventQuery(_ request: InboundRequest, parameters: [(String, String)], auth: JSONObject, list: EventList)
         throws(IngressError) -> EventQuery
     {
-        let path = JSONValue.object(JSONObject(parameters.map { (key: $0.0, value: .string($0.1)) }))
-        let query = JSONValue.object(JSONObject((request.query.map { FormFields.parse($0.utf8) } ?? []).map { (key: $0.0, value: .string($0.1)) }))
-        let context = EvaluationContext([("query", query), ("path", path), ("auth", .object(auth))])
+        let context = EvaluationContext([("query", FormFields.query(of: request)), ("path", JSONValue.strings(parameters)),
+                                         ("auth", .object(auth))])
         let filters: JSONValue?
         do {
             filters = try list.filters.evaluate(in: context, field: "")

@@ -107,11 +107,9 @@ extension InboundRoute {
         case .array where arrayAllowed: break
         default: throw IngressError(.invalidJSON, "Expected a JSON object, got \(body.typeName)")
         }
-        let path = JSONValue.object(JSONObject(parameters.map { (key: $0.0, value: .string($0.1)) }))
-        let query = JSONValue.object(JSONObject((request.query.map { FormFields.parse($0.utf8) } ?? []).map { (key: $0.0, value: .string($0.1)) }))
-        let headers = JSONValue.object(JSONObject(decode.headerNames.compactMap { name in request.header(name).map { (key: name, value: JSONValue.string($0)) } }))
-        var context = EvaluationContext(clock: clock, [("body", body), ("path", path), ("query", query), ("auth", .object(auth)),
-                                                       ("headers", headers)])
+        let headers = JSONValue.strings(decode.headerNames.compactMap { name in request.header(name).map { (name, $0) } })
+        var context = EvaluationContext(clock: clock, [("body", body), ("path", JSONValue.strings(parameters)), ("query", FormFields.query(of: request)),
+                                                       ("auth", .object(auth)), ("headers", headers)])
         var traces: [ExplainTrace] = []
         if explain {
             context.trace = ExplainTrace()

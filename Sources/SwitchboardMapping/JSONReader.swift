@@ -48,6 +48,17 @@ public struct JSONReader {
         return b
     }
 
+    /// The members of an object whose values are all strings, in order; nil (and `message` as
+    /// a problem) for anything else, nil without a problem when the key is absent.
+    public func stringMembers(_ key: String, _ message: String, problems: inout [ConfigProblem]) -> [(String, String)]? {
+        guard let value = object[key] else { return nil }
+        guard case .object(let o) = value, o.members.allSatisfy({ $0.value.stringValue != nil }) else {
+            problems.append(problem(at: key, message))
+            return nil
+        }
+        return o.members.map { ($0.key, $0.value.stringValue!) }
+    }
+
     public func int(_ key: String, range: ClosedRange<Int64>, problems: inout [ConfigProblem]) -> Int64? {
         guard let value = object[key] else { return nil }
         guard case .number(let n) = value, let i = n.int64Value, range.contains(i) else {

@@ -202,15 +202,9 @@ extension Outbound {
                 problems.append(ConfigProblem(file: file, pointer: pointer, message: "'\(before)' has a 'before' of its own; only one request may come first"))
             }
         }
-        var regions: [String: String] = [:]
-        if let value = r.object["regions"] {
-            if case .object(let o) = value, o.members.allSatisfy({ $0.value.stringValue != nil }) {
-                for m in o.members { regions[m.key] = m.value.stringValue }
-            } else {
-                problems.append(r.problem(at: "regions", "must be an object of region names to base URLs"))
-            }
-        }
-        let rateLimit = r.object["rateLimit"].flatMap { RateLimit.compile($0, file: file, at: r.at("rateLimit"), problems: &problems) }
+        let regions = Dictionary(r.stringMembers("regions", "must be an object of region names to base URLs", problems: &problems) ?? [],
+                                 uniquingKeysWith: { a, _ in a })
+        let rateLimit = r.object["rateLimit"].flatMap { RateLimit.parse($0, file: file, at: r.at("rateLimit"), problems: &problems) }
         var rules: [VendorRule] = []
         if let list = r.object["rules"] {
             if let items = list.arrayValue {
@@ -246,14 +240,7 @@ extension OutboundEndpoint {
                 problems.append(r.problem(at: "path", error.message))
             }
         }
-        var headers: [(String, String)] = []
-        if let h = r.object["headers"] {
-            if case .object(let o) = h, o.members.allSatisfy({ $0.value.stringValue != nil }) {
-                headers = o.members.map { ($0.key, $0.value.stringValue!) }
-            } else {
-                problems.append(r.problem(at: "headers", "must be an object of header names to string values"))
-            }
-        }
+        let headers = r.stringMembers("headers", "must be an object of header names to string values", problems: &problems) ?? []
         var auth: OutboundAuth?
         if let a = r.object["auth"],
             let ar = JSONReader(a, file: file, pointer: r.at("auth"), allowed: ["header", "scheme", "secret", "jwtClaims"], problems: &problems),
@@ -295,10 +282,6 @@ extension OutboundEndpoint {
 extension RateLimit {
     /// Reads `{"requests": N, "perSeconds": S}` from a provider file or a config.
     public static func parse(_ json: JSONValue, file: String, at pointer: String, problems: inout [ConfigProblem]) -> RateLimit? {
-        compile(json, file: file, at: pointer, problems: &problems)
-    }
-
-    static func compile(_ json: JSONValue, file: String, at pointer: String, problems: inout [ConfigProblem]) -> RateLimit? {
         guard let r = JSONReader(json, file: file, pointer: pointer, allowed: ["requests", "perSeconds"], problems: &problems) else { return nil }
         let requests = r.int("requests", range: 1...1_000_000, problems: &problems)
         let per = r.int("perSeconds", range: 1...86_400, problems: &problems)
