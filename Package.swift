@@ -23,16 +23,20 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Canonical event, JSON value type with its byte-level parser and writer, time, errors.
         .target(name: "SwitchboardCore", dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         // Provider and mapping files: model, loader, evaluator.
         .target(name: "SwitchboardMapping", dependencies: ["SwitchboardCore"], swiftSettings: swiftSettings),
-        // The durable record of accepted events and their deliveries.
+        // The durable record of accepted events and their deliveries: SQLite embedded, PostgreSQL for a fleet.
         .target(
             name: "SwitchboardJournal",
-            dependencies: ["SwitchboardCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "SwitchboardCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         // libcurl, with static inline wrappers for its variadic functions.

@@ -17,6 +17,19 @@ public struct EventQuery: Sendable, Equatable {
     public var limit: Int = 50
 
     public init() {}
+
+    /// True for a name of letters, digits and `_` only: one that may become part of a JSON path
+    /// or an SQL identifier.
+    public static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"):
+                true
+            default: false
+            }
+        }
+    }
 }
 
 /// One listed event.

@@ -13,6 +13,7 @@ final class GroupCommitter<Operation: Sendable>: @unchecked Sendable {
     private var stopped = false
     private let maxBatch: Int
     private let commit: ([Operation]) throws -> Void
+    private let finished = DispatchSemaphore(value: 0)
 
     init(name: String, maxBatch: Int = 2048, commit: @escaping ([Operation]) throws -> Void) {
         self.maxBatch = maxBatch
@@ -43,7 +44,14 @@ final class GroupCommitter<Operation: Sendable>: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Blocks until the thread has ended (after `stop`).
+    func waitUntilStopped() {
+        finished.wait()
+        finished.signal()
+    }
+
     private func run() {
+        defer { finished.signal() }
         while true {
             condition.lock()
             while queue.isEmpty && !stopped { condition.wait() }

@@ -18,6 +18,17 @@ public protocol Journal: Sendable {
     /// The first pending delivery of `userId` to `target`, if it is due at `now`: the next one to
     /// send once the one before it has settled.
     func headOfLine(target: String, userId: String, now: Instant) throws -> DueDelivery?
+    /// True when several gateway instances share this journal. Then a delivery is sent only by
+    /// the instance holding its lease: the one that appended it (until `firstAttemptDue`), or the
+    /// one whose `claimDue`/`claimHeadOfLine` returned it (until `leaseUntil`).
+    var isShared: Bool { get }
+    /// `dueDeliveries`, and on a shared journal each returned delivery is leased to the caller
+    /// until `leaseUntil` (its next attempt is due then, should the caller die); deliveries other
+    /// instances are claiming at the same moment are skipped, not waited for.
+    func claimDue(now: Instant, limit: Int, excluding: Set<Int64>, leaseUntil: Instant) throws -> [DueDelivery]
+    /// `headOfLine`, leased to the caller like `claimDue` on a shared journal; nil when another
+    /// instance claimed it first.
+    func claimHeadOfLine(target: String, userId: String, now: Instant, leaseUntil: Instant) throws -> DueDelivery?
     /// True when the delivery is still pending (not delivered or dead).
     func isPending(deliveryId: Int64) throws -> Bool
     /// Deliveries in the given states, newest first.
@@ -49,4 +60,17 @@ public protocol Journal: Sendable {
     /// Makes dead or pending deliveries due at `now` again (attempt counts and last errors stay);
     /// returns how many changed. Delivered ones are never sent again.
     func replay(deliveryIds: [Int64], now: Instant) async throws -> Int
+}
+
+extension Journal {
+    /// A journal of one gateway: its in-process claims (the dispatcher's in-flight set) are enough.
+    public var isShared: Bool { false }
+
+    public func claimDue(now: Instant, limit: Int, excluding: Set<Int64>, leaseUntil: Instant) throws -> [DueDelivery] {
+        try dueDeliveries(now: now, limit: limit, excluding: excluding)
+    }
+
+    public func claimHeadOfLine(target: String, userId: String, now: Instant, leaseUntil: Instant) throws -> DueDelivery? {
+        try headOfLine(target: target, userId: userId, now: now)
+    }
 }

@@ -46,21 +46,12 @@ extension SQLiteJournal {
         }
         for (key, value) in query.context.sorted(by: { $0.key < $1.key }) {
             // Keys become part of a JSON path, so only plain names are accepted.
-            guard !key.isEmpty, key.utf8.allSatisfy(isPlainKeyByte) else {
+            guard EventQuery.isPlainName(key) else {
                 throw JournalError(operation: "list events", reason: "a context filter must name a plain key")
             }
             clauses.append("json_extract(CAST(canonical AS TEXT), '$.context.\(key)') = ?")
             arguments.append(value)
         }
         return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
-    }
-
-    static func isPlainKeyByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-            UInt8(ascii: "_"):
-            true
-        default: false
-        }
     }
 }

@@ -71,7 +71,7 @@ extension SQLiteJournal {
     }
 
     public func enqueueBackfill(_ range: BackfillRange, now: Instant, limit: Int) async throws -> Int {
-        let box = BackfillBox(range, now, limit)
+        let box = JournalWrite.BackfillBox(range, now, limit)
         do {
             try await committer.submit(.backfill(box))
         } catch {
@@ -82,7 +82,7 @@ extension SQLiteJournal {
 
     /// Adds a pending delivery to the range's target for up to `limit` events of the range that
     /// have none, oldest first; the writer thread runs it inside one transaction.
-    static func applyBackfill(_ box: BackfillBox, _ db: Database) throws {
+    static func applyBackfill(_ box: JournalWrite.BackfillBox, _ db: Database) throws {
         let (condition, arguments) = rangeCondition(route: box.range.route, since: box.range.since, until: box.range.until)
         try db.execute(sql: """
             INSERT INTO deliveries (event_id, target, user_id, state, attempts, next_attempt_at, updated_at, created_at)
@@ -93,18 +93,5 @@ extension SQLiteJournal {
                 [box.range.target, box.now.milliseconds, box.now.milliseconds, box.now.milliseconds] + arguments
                     + [box.range.target, box.limit]))
         box.added = db.changesCount
-    }
-
-    /// Carries a backfill's range in and the number of deliveries it added out.
-    final class BackfillBox: @unchecked Sendable {
-        let range: BackfillRange
-        let now: Instant
-        let limit: Int
-        var added = 0
-        init(_ range: BackfillRange, _ now: Instant, _ limit: Int) {
-            self.range = range
-            self.now = now
-            self.limit = limit
-        }
     }
 }

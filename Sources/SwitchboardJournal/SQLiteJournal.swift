@@ -4,72 +4,10 @@ import SwitchboardCore
 
 /// The embedded journal: one SQLite file in WAL mode, written through a group committer.
 public final class SQLiteJournal: Journal, @unchecked Sendable {
-    enum Operation: @unchecked Sendable {
-        case append(AppendBox)
-        case record([DeliveryOutcome])
-        case replay(ReplayBox)
-        case prune(PruneBox)
-        case releaseLeases(ReplayBox)
-        case backfill(BackfillBox)
-    }
-
-    /// Carries a prune's input in and the number of events it deleted out.
-    final class PruneBox: @unchecked Sendable {
-        let cutoff: Instant
-        let limit: Int
-        var deleted = 0
-        init(_ cutoff: Instant, _ limit: Int) {
-            self.cutoff = cutoff
-            self.limit = limit
-        }
-    }
-
-    /// Keeps the journal under its size quota. Used on the writer thread only.
-    final class QuotaGuard: @unchecked Sendable {
-        let maxBytes: Int64?
-        /// The size measured last, plus an estimate of what was appended since.
-        var estimate: Int64 = 0
-        var measuredAt = ContinuousClock.now - .seconds(60)
-
-        init(maxBytes: Int64?) { self.maxBytes = maxBytes }
-
-        /// Throws ``JournalFull`` when appending `events` would go over the quota.
-        func admit(_ events: [NewEvent], _ db: Database) throws {
-            guard let maxBytes else { return }
-            let adding = events.reduce(Int64(0)) { $0 + Int64($1.canonical.count + 300 * max(1, $1.targets.count)) }
-            if estimate + adding >= maxBytes || ContinuousClock.now - measuredAt > .seconds(1) {
-                estimate = try SQLiteJournal.usedBytes(db)
-                measuredAt = ContinuousClock.now
-            }
-            guard estimate + adding < maxBytes else { throw JournalFull(usedBytes: estimate, maxBytes: maxBytes) }
-            estimate += adding
-        }
-    }
-
-    /// Carries a replay's (or a lease release's) input in and the number of rows it changed out.
-    final class ReplayBox: @unchecked Sendable {
-        let ids: [Int64]
-        let now: Instant
-        var changed = 0
-        init(_ ids: [Int64], _ now: Instant) {
-            self.ids = ids
-            self.now = now
-        }
-    }
-
-    /// Carries an append's input in and its result out of the writer thread.
-    final class AppendBox: @unchecked Sendable {
-        let events: [NewEvent]
-        var appended: [AppendedEvent] = []
-        /// Set when the quota refused the events (the rest of the group still commits).
-        var full: JournalFull?
-        init(_ events: [NewEvent]) { self.events = events }
-    }
-
     public let path: String
     public let journalId: String
     let pool: DatabasePool
-    private(set) var committer: GroupCommitter<Operation>!
+    private(set) var committer: GroupCommitter<JournalWrite>!
 
     /// Opens (creating if needed) the journal at `path` and applies pending migrations.
     /// - Parameter maxBytes: the size quota; appends are refused with ``JournalFull`` beyond it.
@@ -106,7 +44,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
     deinit { committer?.stop() }
 
     public func append(_ events: [NewEvent]) async throws -> [AppendedEvent] {
-        let box = AppendBox(events)
+        let box = JournalWrite.AppendBox(events)
         do {
             try await committer.submit(.append(box))
         } catch {
@@ -178,7 +116,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
     }
 
     public func prune(acceptedBefore cutoff: Instant, limit: Int) async throws -> Int {
-        let box = PruneBox(cutoff, limit)
+        let box = JournalWrite.PruneBox(cutoff, limit)
         do {
             try await committer.submit(.prune(box))
         } catch {
@@ -275,7 +213,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
     }
 
     public func releaseLeases(now: Instant) async throws -> Int {
-        let box = ReplayBox([], now)
+        let box = JournalWrite.ReplayBox([], now)
         do {
             try await committer.submit(.releaseLeases(box))
         } catch {
@@ -286,7 +224,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
 
     public func replay(deliveryIds: [Int64], now: Instant) async throws -> Int {
         guard !deliveryIds.isEmpty else { return 0 }
-        let box = ReplayBox(deliveryIds, now)
+        let box = JournalWrite.ReplayBox(deliveryIds, now)
         do {
             try await committer.submit(.replay(box))
         } catch {
@@ -320,11 +258,11 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
 
     // MARK: - Writing
 
-    private static func apply(_ operation: Operation, _ db: Database, _ quota: QuotaGuard) throws {
+    private static func apply(_ operation: JournalWrite, _ db: Database, _ quota: QuotaGuard) throws {
         switch operation {
         case .append(let box):
             do {
-                try quota.admit(box.events, db)
+                try quota.admit(box.events) { try Self.usedBytes(db) }
             } catch let full as JournalFull {
                 box.full = full
                 return

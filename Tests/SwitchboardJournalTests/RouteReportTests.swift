@@ -5,19 +5,13 @@ import Testing
 
 /// The journal's side of a migration: the route report and backfill enqueueing.
 @Suite struct RouteReportTests {
-    func withJournal(_ body: (SQLiteJournal) async throws -> Void) async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        try await body(try SQLiteJournal(path: path, durability: .normal))
-    }
-
     func event(_ n: Int64, user: String) -> NewEvent {
         NewEvent(route: "app", source: "usercom", name: "e", userId: user, receivedAt: Instant(milliseconds: n * 1000),
                  canonical: Array(#"{"n":\#(n)}"#.utf8), targets: ["old", "new"], firstAttemptDue: Instant(milliseconds: n * 1000))
     }
 
-    @Test func countsPerTargetReasonsAndEventsThatSucceededOnOneAndFailedOnTheOther() async throws {
-        try await withJournal { journal in
+    @Test(arguments: JournalKind.available) func countsPerTargetReasonsAndEventsThatSucceededOnOneAndFailedOnTheOther(kind: JournalKind) async throws {
+        try await TestJournal.with(kind) { journal, _ in
             let appended = try await journal.append((1...4).map { event($0, user: "u\($0 % 2)") })
             var outcomes: [DeliveryOutcome] = []
             for (i, a) in appended.enumerated() {
@@ -42,8 +36,8 @@ import Testing
         }
     }
 
-    @Test func aBackfillGivesEachEventInTheRangeOneDeliveryAndIsSafeToRepeat() async throws {
-        try await withJournal { journal in
+    @Test(arguments: JournalKind.available) func aBackfillGivesEachEventInTheRangeOneDeliveryAndIsSafeToRepeat(kind: JournalKind) async throws {
+        try await TestJournal.with(kind) { journal, _ in
             _ = try await journal.append((1...5).map { event($0, user: "u") })
             let range = BackfillRange(route: "app", target: "third", since: Instant(milliseconds: 2_000), until: Instant(milliseconds: 5_000))
             #expect(try await journal.enqueueBackfill(range, now: Instant(milliseconds: 10_000), limit: 2) == 2)

@@ -1,0 +1,55 @@
+import SwitchboardCore
+
+/// One write a journal's group committer runs inside a shared transaction. Each box carries the
+/// write's input in and its result out of the writer thread.
+enum JournalWrite: @unchecked Sendable {
+    case append(AppendBox)
+    case record([DeliveryOutcome])
+    case replay(ReplayBox)
+    case prune(PruneBox)
+    case releaseLeases(ReplayBox)
+    case backfill(BackfillBox)
+
+    final class AppendBox: @unchecked Sendable {
+        let events: [NewEvent]
+        var appended: [AppendedEvent] = []
+        /// Set when the quota refused the events (the rest of the group still commits).
+        var full: JournalFull?
+        init(_ events: [NewEvent]) { self.events = events }
+    }
+
+    /// A replay's (or a lease release's) deliveries, and how many rows changed.
+    final class ReplayBox: @unchecked Sendable {
+        let ids: [Int64]
+        let now: Instant
+        var changed = 0
+        init(_ ids: [Int64], _ now: Instant) {
+            self.ids = ids
+            self.now = now
+        }
+    }
+
+    /// A prune's cutoff, and how many events it deleted.
+    final class PruneBox: @unchecked Sendable {
+        let cutoff: Instant
+        let limit: Int
+        var deleted = 0
+        init(_ cutoff: Instant, _ limit: Int) {
+            self.cutoff = cutoff
+            self.limit = limit
+        }
+    }
+
+    /// A backfill's range, and how many deliveries it added.
+    final class BackfillBox: @unchecked Sendable {
+        let range: BackfillRange
+        let now: Instant
+        let limit: Int
+        var added = 0
+        init(_ range: BackfillRange, _ now: Instant, _ limit: Int) {
+            self.range = range
+            self.now = now
+            self.limit = limit
+        }
+    }
+}

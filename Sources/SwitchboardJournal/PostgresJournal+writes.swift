@@ -1,0 +1,205 @@
+import NIOCore
+import PostgresNIO
+import SwitchboardCore
+
+extension PostgresJournal {
+    public func append(_ events: [NewEvent]) async throws -> [AppendedEvent] {
+        let box = JournalWrite.AppendBox(events)
+        try await submit("append", .append(box))
+        if let full = box.full { throw full }
+        guard box.appended.count == events.count else {
+            throw JournalError(operation: "append", reason: "the write did not complete")
+        }
+        return box.appended
+    }
+
+    public func record(_ outcomes: [DeliveryOutcome]) async throws {
+        try await submit("record", .record(outcomes))
+    }
+
+    public func record(_ outcomes: [DeliveryOutcome], completion: @escaping @Sendable (Result<Void, any Error>) -> Void) {
+        committer.submit(.record(outcomes)) { result in
+            completion(result.mapError { JournalError(operation: "record", reason: Self.reason($0)) })
+        }
+    }
+
+    public func prune(acceptedBefore cutoff: Instant, limit: Int) async throws -> Int {
+        let box = JournalWrite.PruneBox(cutoff, limit)
+        try await submit("prune", .prune(box))
+        return box.deleted
+    }
+
+    /// Does nothing on a shared journal: other instances' leases are live. Leases of an instance
+    /// that died run out by themselves.
+    public func releaseLeases(now: Instant) async throws -> Int { 0 }
+
+    public func replay(deliveryIds: [Int64], now: Instant) async throws -> Int {
+        guard !deliveryIds.isEmpty else { return 0 }
+        let box = JournalWrite.ReplayBox(deliveryIds, now)
+        try await submit("replay", .replay(box))
+        return box.changed
+    }
+
+    public func enqueueBackfill(_ range: BackfillRange, now: Instant, limit: Int) async throws -> Int {
+        let box = JournalWrite.BackfillBox(range, now, limit)
+        try await submit("enqueue a backfill", .backfill(box))
+        return box.added
+    }
+
+    // MARK: - The writer thread
+
+    static func apply(_ operation: JournalWrite, _ db: PostgresSession, _ quota: QuotaGuard) throws {
+        switch operation {
+        case .append(let box):
+            do {
+                try quota.admit(box.events) { try usedBytes(db) }
+            } catch let full as JournalFull {
+                box.full = full
+                return
+            }
+            box.appended = try box.events.map { try insert($0, db) }
+        case .record(let outcomes):
+            for o in outcomes {
+                // delivered, dead and skipped are final (replay re-opens a dead one).
+                var b = SQLBinds()
+                let id = b.add(o.deliveryId), failed = b.add(o.failedAttempt), at = b.add(o.at.milliseconds)
+                let status = b.add(o.lastStatus), error = b.add(o.lastError)
+                try db.run("""
+                    WITH changed AS (
+                        UPDATE deliveries SET state = \(b.add(o.state.rawValue)), attempts = \(b.add(o.attempts)),
+                            next_attempt_at = \(b.add(o.nextAttemptAt?.milliseconds)), last_status = \(status), last_error = \(error),
+                            updated_at = \(at), excerpt = CASE WHEN \(failed) THEN COALESCE(\(b.add(o.excerpt)), excerpt) ELSE excerpt END
+                        WHERE id = \(id) AND state = 'pending' RETURNING id)
+                    INSERT INTO attempts (delivery_id, at, status, error) SELECT id, \(at), \(status), \(error) FROM changed WHERE \(failed)
+                    """, b.bindings)
+            }
+        case .replay(let box):
+            var b = SQLBinds()
+            let now = b.add(box.now.milliseconds)
+            box.changed = try db.run("""
+                UPDATE deliveries SET state = 'pending', next_attempt_at = \(now), updated_at = \(now)
+                WHERE id = ANY(\(b.add(box.ids))) AND state IN ('pending', 'dead')
+                """, b.bindings).metadata.rows ?? 0
+        case .releaseLeases:
+            break
+        case .prune(let box):
+            var b = SQLBinds()
+            let cutoff = b.add(box.cutoff.milliseconds)
+            let ids: [Int64] = try db.run("""
+                SELECT e.id FROM events e
+                WHERE e.received_at < \(cutoff)
+                  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.state NOT IN ('delivered', 'skipped'))
+                ORDER BY e.id LIMIT \(b.add(box.limit))
+                """, b.bindings).map { try $0.makeRandomAccess().at(0) }
+            // Throttle counts whose window ended before the cutoff count nothing any more.
+            var r = SQLBinds()
+            try db.run("DELETE FROM rule_hits WHERE expires_at < \(r.add(box.cutoff.milliseconds))", r.bindings)
+            guard !ids.isEmpty else { return }
+            var d = SQLBinds()
+            let list = d.add(ids)
+            try db.run("DELETE FROM attempts WHERE delivery_id IN (SELECT id FROM deliveries WHERE event_id = ANY(\(list)))", d.bindings)
+            try db.run("DELETE FROM deliveries WHERE event_id = ANY(\(list))", d.bindings)
+            try db.run("DELETE FROM events WHERE id = ANY(\(list))", d.bindings)
+            box.deleted = ids.count
+        case .backfill(let box):
+            var b = SQLBinds()
+            let now = b.add(box.now.milliseconds), target = b.add(box.range.target)
+            let condition = rangeCondition(box.range.route, box.range.since, box.range.until, &b)
+            box.added = try db.run("""
+                INSERT INTO deliveries (event_id, target, user_id, state, attempts, next_attempt_at, updated_at, created_at)
+                SELECT e.id, \(target), e.user_id, 'pending', 0, \(now), \(now), \(now) FROM events e
+                WHERE \(condition) AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.target = \(target))
+                ORDER BY e.id LIMIT \(b.add(box.limit))
+                """, b.bindings).metadata.rows ?? 0
+        }
+    }
+
+    private static func insert(_ event: NewEvent, _ db: PostgresSession) throws -> AppendedEvent {
+        var b = SQLBinds()
+        let route = b.add(event.route), name = b.add(event.name)
+        let row = try db.run("""
+            WITH e AS (
+                INSERT INTO events (route, source, name, user_id, received_at, canonical)
+                VALUES (\(route), \(b.add(event.source)), \(name), \(b.add(event.userId)), \(b.add(event.receivedAt.milliseconds)),
+                        \(b.add(bytes: event.canonical)))
+                RETURNING id),
+            n AS (INSERT INTO event_names (route, name) SELECT \(route), \(name) WHERE \(name)::TEXT IS NOT NULL
+                  ON CONFLICT DO NOTHING RETURNING 1)
+            SELECT e.id, EXISTS (SELECT 1 FROM n) FROM e
+            """, b.bindings).first?.makeRandomAccess()
+        guard let row else { throw JournalError(operation: "append", reason: "the insert returned no id") }
+        let eventId: Int64 = try row.at(0)
+        let firstOfName: Bool = try row.at(1)
+        var deliveryIds: [Int64] = [], earlier: [[Int64]] = [], skipped: [Bool] = []
+        for (index, target) in event.targets.enumerated() {
+            if index < event.gates.count, let reason = try skipReason(event.gates[index], now: event.receivedAt, db) {
+                var s = SQLBinds()
+                let id: Int64 = try db.run("""
+                    INSERT INTO deliveries (event_id, target, user_id, state, attempts, last_error, updated_at)
+                    VALUES (\(s.add(eventId)), \(s.add(target)), \(s.add(event.userId)), 'skipped', 0, \(s.add(reason)),
+                            \(s.add(event.receivedAt.milliseconds)))
+                    RETURNING id
+                    """, s.bindings).first?.makeRandomAccess().at(0) ?? 0
+                deliveryIds.append(id)
+                earlier.append([])
+                skipped.append(true)
+                continue
+            }
+            // One queued behind others is due at once: the order rule, not the lease, holds it
+            // back (and whoever claims it first sends it).
+            var d = SQLBinds()
+            let user = d.add(event.userId), targetBind = d.add(target), received = d.add(event.receivedAt.milliseconds)
+            let inserted = try db.run("""
+                WITH earlier AS (
+                    SELECT id FROM deliveries WHERE target = \(targetBind) AND user_id = \(user) AND state = 'pending'
+                    ORDER BY id LIMIT \(d.add(AppendedEvent.earlierPendingLimit + 1))),
+                d AS (
+                    INSERT INTO deliveries (event_id, target, user_id, state, attempts, next_attempt_at, updated_at)
+                    VALUES (\(d.add(eventId)), \(targetBind), \(user), 'pending', 0,
+                            CASE WHEN EXISTS (SELECT 1 FROM earlier) THEN \(received) ELSE \(d.add(event.firstAttemptDue.milliseconds)) END,
+                            \(received))
+                    RETURNING id)
+                SELECT d.id, ARRAY(SELECT id FROM earlier ORDER BY id) FROM d
+                """, d.bindings).first?.makeRandomAccess()
+            guard let inserted else { throw JournalError(operation: "append", reason: "the insert returned no id") }
+            deliveryIds.append(try inserted.at(0))
+            earlier.append(try inserted.at(1, as: [Int64].self))
+            skipped.append(false)
+        }
+        var appended = AppendedEvent(eventId: eventId, firstOfName: firstOfName, deliveryIds: deliveryIds, earlierPending: earlier)
+        appended.skipped = skipped
+        return appended
+    }
+
+    /// Why a vendor rule leaves this delivery out, or nil; a throttle that lets it through
+    /// counts it. Each key is counted under a transaction lock, so instances appending events of
+    /// the same key at once count them one after the other.
+    private static func skipReason(_ gate: DeliveryGate, now: Instant, _ db: PostgresSession) throws -> String? {
+        if let skip = gate.skip { return skip }
+        for throttle in gate.throttles {
+            var b = SQLBinds()
+            let scope = b.add(throttle.scope), key = b.add(throttle.key)
+            // The lock first, then the count in a statement of its own, so the count sees what
+            // the instance that held the lock before committed.
+            try db.run("SELECT pg_advisory_xact_lock(hashtextextended(\(scope) || chr(31) || \(key), 0))", b.bindings)
+            let count: Int = try db.run("""
+                SELECT COUNT(*) FROM rule_hits WHERE scope = $1 AND key = $2 AND expires_at > \(b.add(now.milliseconds))
+                """, b.bindings).first?.makeRandomAccess().at(0) ?? 0
+            if count >= throttle.max { return throttle.reason }
+        }
+        for throttle in gate.throttles {
+            var b = SQLBinds()
+            try db.run("INSERT INTO rule_hits (scope, key, expires_at) VALUES (\(b.add(throttle.scope)), \(b.add(throttle.key)), \(b.add(now.milliseconds + throttle.windowMilliseconds)))",
+                       b.bindings)
+        }
+        return nil
+    }
+
+    /// The events of `route` accepted in `[since, until)`, as SQL over `events e`.
+    static func rangeCondition(_ route: String, _ since: Instant?, _ until: Instant?, _ b: inout SQLBinds) -> String {
+        var clauses = ["e.route = \(b.add(route))"]
+        if let since { clauses.append("e.received_at >= \(b.add(since.milliseconds))") }
+        if let until { clauses.append("e.received_at < \(b.add(until.milliseconds))") }
+        return clauses.joined(separator: " AND ")
+    }
+}

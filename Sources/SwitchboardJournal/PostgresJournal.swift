@@ -1,0 +1,274 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import SwitchboardCore
+
+/// The fleet journal: PostgreSQL, shared by every gateway instance that names the same database.
+///
+/// Writes go through a group committer on one connection (many events per transaction, as with
+/// SQLite); reads use a few connections of their own. Deliveries are claimed with leases
+/// (`claimDue`, `claimHeadOfLine`), so instances never send one at the same time and the
+/// deliveries of an instance that died are due again once its leases run out.
+public final class PostgresJournal: Journal, @unchecked Sendable {
+    public let settings: PostgresSettings
+    public let journalId: String
+    public var isShared: Bool { true }
+    let writer: PostgresSession
+    let readers: PostgresSessionPool
+    private let eventLoops: MultiThreadedEventLoopGroup
+    private(set) var committer: GroupCommitter<JournalWrite>!
+
+    /// Connects, applies pending migrations (one instance at a time) and starts the writer.
+    /// - Parameter maxBytes: the size quota of the journal's tables; appends are refused with ``JournalFull`` beyond it.
+    public init(settings: PostgresSettings, durability: Durability = .full, maxBytes: Int64? = nil,
+                logger: Logger = Logger(label: "switchboard.journal.postgres")) throws {
+        self.settings = settings
+        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.eventLoops = eventLoops
+        let loop = eventLoops.next()
+        writer = PostgresSession(settings: settings, eventLoop: loop, logger: logger)
+        readers = PostgresSessionPool(count: settings.readConnections) {
+            PostgresSession(settings: settings, eventLoop: loop, logger: logger)
+        }
+        do {
+            try PostgresSchema.migrate(writer, schema: settings.schema)
+            // `normal`: a commit returns before its WAL reaches the disk (a crash of the server's
+            // machine may lose the last few hundred milliseconds), as SQLite's NORMAL does.
+            try writer.run("SET synchronous_commit = \(durability == .full ? "on" : "off")")
+            journalId = try writer.run("SELECT value FROM meta WHERE key = 'journal_id'").first?.makeRandomAccess().at(0) ?? "0"
+        } catch {
+            writer.close()
+            try? eventLoops.syncShutdownGracefully()
+            throw JournalError(operation: "open \(settings.description)", reason: Self.reason(error))
+        }
+        let quota = QuotaGuard(maxBytes: maxBytes)
+        committer = GroupCommitter(name: "switchboard.journal.postgres") { [writer] operations in
+            do {
+                try writer.transaction {
+                    for operation in operations { try Self.apply(operation, writer, quota) }
+                }
+            } catch {
+                // One bad operation must not fail the others: retry each on its own.
+                guard operations.count > 1 else { throw error }
+                for operation in operations {
+                    try? writer.transaction { try Self.apply(operation, writer, quota) }
+                }
+            }
+        }
+    }
+
+    deinit {
+        committer?.stop()
+    }
+
+    /// Finishes queued writes and closes every connection.
+    public func close() {
+        committer.stop()
+        committer.waitUntilStopped()
+        writer.close()
+        readers.closeAll()
+        try? eventLoops.syncShutdownGracefully()
+    }
+
+    func read<T>(_ operation: String, _ body: (PostgresSession) throws -> T) throws -> T {
+        do {
+            return try readers.with(body)
+        } catch {
+            throw JournalError(operation: operation, reason: Self.reason(error))
+        }
+    }
+
+    func submit(_ operation: String, _ write: JournalWrite) async throws {
+        do {
+            try await committer.submit(write)
+        } catch {
+            throw JournalError(operation: operation, reason: Self.reason(error))
+        }
+    }
+
+    // MARK: - Due deliveries and claims
+
+    /// `received_at` is when the delivery's retry window starts: the event's acceptance, or for a
+    /// backfilled delivery the time it was added.
+    static let dueColumns = """
+        d.id, d.event_id, e.route, d.target, d.attempts, e.canonical, COALESCE(d.created_at, e.received_at), d.last_error, \
+        d.user_id, d.next_attempt_at
+        """
+
+    /// Pending, due, and not behind an earlier pending delivery of the same user to the same target.
+    private static func dueCondition(now: String) -> String {
+        """
+        d.state = 'pending' AND d.next_attempt_at <= \(now)
+          AND (d.user_id IS NULL OR NOT EXISTS (
+            SELECT 1 FROM deliveries p
+            WHERE p.target = d.target AND p.user_id = d.user_id AND p.state = 'pending' AND p.id < d.id))
+        """
+    }
+
+    static func dueDelivery(_ row: PostgresRow) throws -> DueDelivery {
+        let r = row.makeRandomAccess()
+        let canonical: ByteBuffer = try r.at(5)
+        return DueDelivery(deliveryId: try r.at(0), eventId: try r.at(1), route: try r.at(2), target: try r.at(3),
+                           attempts: try r.at(4), canonical: Array(canonical.readableBytesView),
+                           receivedAt: Instant(milliseconds: try r.at(6)), lastError: try r.at(7), userId: try r.at(8))
+    }
+
+    public func dueDeliveries(now: Instant, limit: Int, excluding: Set<Int64>) throws -> [DueDelivery] {
+        try read("read due deliveries") { session in
+            var binds = SQLBinds()
+            let sql = """
+                SELECT \(Self.dueColumns) FROM deliveries d JOIN events e ON e.id = d.event_id
+                WHERE \(Self.dueCondition(now: binds.add(now.milliseconds))) AND NOT (d.id = ANY(\(binds.add(Array(excluding)))))
+                ORDER BY d.next_attempt_at, d.id LIMIT \(binds.add(limit))
+                """
+            return try session.run(sql, binds.bindings).map(Self.dueDelivery)
+        }
+    }
+
+    public func claimDue(now: Instant, limit: Int, excluding: Set<Int64>, leaseUntil: Instant) throws -> [DueDelivery] {
+        try read("claim due deliveries") { session in
+            // Rows another instance is claiming right now are skipped, not waited for; a row it
+            // claimed a moment ago is re-checked against its new lease and left out.
+            var binds = SQLBinds()
+            let sql = """
+                WITH claimed AS (
+                    SELECT d.id FROM deliveries d
+                    WHERE \(Self.dueCondition(now: binds.add(now.milliseconds))) AND NOT (d.id = ANY(\(binds.add(Array(excluding)))))
+                    ORDER BY d.next_attempt_at, d.id LIMIT \(binds.add(limit))
+                    FOR UPDATE OF d SKIP LOCKED)
+                UPDATE deliveries d SET next_attempt_at = \(binds.add(leaseUntil.milliseconds))
+                FROM claimed c, events e WHERE d.id = c.id AND e.id = d.event_id
+                RETURNING \(Self.dueColumns)
+                """
+            return try session.run(sql, binds.bindings).map(Self.dueDelivery).sorted { $0.deliveryId < $1.deliveryId }
+        }
+    }
+
+    public func headOfLine(target: String, userId: String, now: Instant) throws -> DueDelivery? {
+        try read("read the head of a user's line") { session in
+            var binds = SQLBinds()
+            let sql = """
+                SELECT \(Self.dueColumns) FROM deliveries d JOIN events e ON e.id = d.event_id
+                WHERE d.target = \(binds.add(target)) AND d.user_id = \(binds.add(userId)) AND d.state = 'pending'
+                ORDER BY d.id LIMIT 1
+                """
+            guard let row = try session.run(sql, binds.bindings).first else { return nil }
+            let dueAt: Int64? = try row.makeRandomAccess().at(9)
+            return (dueAt ?? 0) <= now.milliseconds ? try Self.dueDelivery(row) : nil
+        }
+    }
+
+    public func claimHeadOfLine(target: String, userId: String, now: Instant, leaseUntil: Instant) throws -> DueDelivery? {
+        try read("claim the head of a user's line") { session in
+            // Two instances claiming the same head: the second re-checks the row after the first
+            // commits, finds its lease, and gets nothing.
+            var binds = SQLBinds()
+            let sql = """
+                UPDATE deliveries d SET next_attempt_at = \(binds.add(leaseUntil.milliseconds)) FROM events e
+                WHERE d.id = (SELECT id FROM deliveries WHERE target = \(binds.add(target)) AND user_id = \(binds.add(userId))
+                              AND state = 'pending' ORDER BY id LIMIT 1)
+                  AND d.state = 'pending' AND d.next_attempt_at <= \(binds.add(now.milliseconds)) AND e.id = d.event_id
+                RETURNING \(Self.dueColumns)
+                """
+            return try session.run(sql, binds.bindings).first.map(Self.dueDelivery)
+        }
+    }
+
+    public func isPending(deliveryId: Int64) throws -> Bool {
+        try read("read a delivery's state") { session in
+            var binds = SQLBinds()
+            let row = try session.run("SELECT state FROM deliveries WHERE id = \(binds.add(deliveryId))", binds.bindings).first
+            return try row?.makeRandomAccess().at(0, as: String.self) == "pending"
+        }
+    }
+
+    // MARK: - Listing
+
+    public func deliveries(states: Set<DeliveryState>, limit: Int) throws -> [DeliveryRecord] {
+        var filter = DeliveryFilter()
+        filter.states = states
+        filter.limit = limit
+        return try deliveries(matching: filter)
+    }
+
+    public func deliveries(matching filter: DeliveryFilter) throws -> [DeliveryRecord] {
+        var binds = SQLBinds()
+        var clauses = ["d.state = ANY(\(binds.add(filter.states.map(\.rawValue).sorted())))"]
+        if let eventId = filter.eventId { clauses.append("d.event_id = \(binds.add(eventId))") }
+        if let target = filter.target { clauses.append("d.target = \(binds.add(target))") }
+        if let user = filter.userId { clauses.append("d.user_id = \(binds.add(user))") }
+        if let since = filter.since { clauses.append("e.received_at >= \(binds.add(since.milliseconds))") }
+        if let until = filter.until { clauses.append("e.received_at < \(binds.add(until.milliseconds))") }
+        let limit = binds.add(filter.limit)
+        return try records(where: clauses.joined(separator: " AND ") + " ORDER BY d.updated_at DESC, d.id DESC LIMIT \(limit)", binds)
+    }
+
+    public func backlog() throws -> (count: Int, oldest: Instant?) {
+        try read("read the backlog") { session in
+            let row = try session.run("""
+                SELECT COUNT(*), MIN(e.received_at) FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.state = 'pending'
+                """).first?.makeRandomAccess()
+            return (try row?.at(0, as: Int.self) ?? 0, try row?.at(1, as: Int64?.self).map(Instant.init(milliseconds:)))
+        }
+    }
+
+    public func delivery(id: Int64) throws -> DeliveryRecord? {
+        var binds = SQLBinds()
+        guard var record = try records(where: "d.id = \(binds.add(id))", binds).first else { return nil }
+        record.history = try read("read attempts") { session in
+            var binds = SQLBinds()
+            return try session.run("SELECT at, status, error FROM attempts WHERE delivery_id = \(binds.add(id)) ORDER BY at, id",
+                                   binds.bindings).map { row in
+                let r = row.makeRandomAccess()
+                return AttemptRecord(at: Instant(milliseconds: try r.at(0)), status: try r.at(1), error: try r.at(2))
+            }
+        }
+        return record
+    }
+
+    private func records(where clause: String, _ binds: SQLBinds) throws -> [DeliveryRecord] {
+        try read("list deliveries") { session in
+            try session.run("""
+                SELECT d.id, d.event_id, e.route, d.target, e.name, e.user_id, e.received_at, d.state,
+                       d.attempts, d.next_attempt_at, d.last_status, d.last_error, d.updated_at, d.excerpt
+                FROM deliveries d JOIN events e ON e.id = d.event_id
+                WHERE \(clause)
+                """, binds.bindings).map { row in
+                let r = row.makeRandomAccess()
+                return DeliveryRecord(
+                    deliveryId: try r.at(0), eventId: try r.at(1), route: try r.at(2), target: try r.at(3), eventName: try r.at(4),
+                    userId: try r.at(5), receivedAt: Instant(milliseconds: try r.at(6)),
+                    state: DeliveryState(rawValue: try r.at(7)) ?? .pending, attempts: try r.at(8),
+                    nextAttemptAt: try r.at(9, as: Int64?.self).map(Instant.init(milliseconds:)), lastStatus: try r.at(10),
+                    lastError: try r.at(11), updatedAt: Instant(milliseconds: try r.at(12)), excerpt: try r.at(13))
+            }
+        }
+    }
+
+    public func usedBytes() throws -> Int64 {
+        try read("measure") { try Self.usedBytes($0) }
+    }
+
+    /// The size of the journal's tables and their indexes in the current schema.
+    static func usedBytes(_ session: PostgresSession) throws -> Int64 {
+        try session.run("""
+            SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)::BIGINT FROM pg_class c
+            WHERE c.relkind = 'r' AND c.relnamespace = current_schema()::regnamespace
+              AND c.relname IN ('events', 'event_names', 'deliveries', 'attempts', 'rule_hits', 'meta')
+            """).first?.makeRandomAccess().at(0) ?? 0
+    }
+
+    /// A short reason that never includes statement arguments.
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] {
+                return (error.serverInfo?[.sqlState].map { "\($0): " } ?? "") + message
+            }
+            return "\(error.code)"
+        }
+        if let error = error as? JournalError { return error.reason }
+        return String(describing: type(of: error))
+    }
+}

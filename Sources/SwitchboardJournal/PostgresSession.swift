@@ -1,0 +1,107 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+
+/// One PostgreSQL connection used from ordinary threads: each statement blocks its caller until
+/// the server has answered (the journal's protocol is synchronous for reads, and its writer is a
+/// thread of its own). A connection that broke is opened again on the next statement.
+///
+/// Never called on an event loop thread: NIO refuses to block one.
+final class PostgresSession: @unchecked Sendable {
+    private let settings: PostgresSettings
+    private let eventLoop: any EventLoop
+    private let logger: Logger
+    private let lock = NSLock()
+    private var connection: PostgresConnection?
+    private static let ids = NSLock()
+    nonisolated(unsafe) private static var nextId = 0
+
+    init(settings: PostgresSettings, eventLoop: any EventLoop, logger: Logger) {
+        self.settings = settings
+        self.eventLoop = eventLoop
+        self.logger = logger
+    }
+
+    /// Runs one statement and returns its rows. `$1`… in `sql` are `binds`, in order.
+    @discardableResult
+    func run(_ sql: String, _ binds: PostgresBindings = PostgresBindings()) throws -> PostgresQueryResult {
+        try lock.withLock {
+            let connection = try open()
+            do {
+                return try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
+            } catch {
+                if connection.isClosed { self.connection = nil }
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body` inside one transaction on this connection; rolls back when it throws.
+    func transaction<T>(_ body: () throws -> T) throws -> T {
+        try run("BEGIN")
+        do {
+            let result = try body()
+            try run("COMMIT")
+            return result
+        } catch {
+            _ = try? run("ROLLBACK")
+            throw error
+        }
+    }
+
+    func close() {
+        lock.withLock {
+            try? connection?.close().wait()
+            connection = nil
+        }
+    }
+
+    private func open() throws -> PostgresConnection {
+        if let connection, !connection.isClosed { return connection }
+        var configuration = PostgresConnection.Configuration(
+            host: settings.host, port: settings.port, username: settings.username, password: settings.password,
+            database: settings.database, tls: .disable)
+        configuration.options.connectTimeout = .seconds(10)
+        if let schema = settings.schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
+        let id = Self.ids.withLock { () -> Int in
+            Self.nextId += 1
+            return Self.nextId
+        }
+        let connection = try PostgresConnection.connect(on: eventLoop, configuration: configuration, id: id, logger: logger).wait()
+        self.connection = connection
+        return connection
+    }
+}
+
+/// A few sessions for reads, each used by one caller at a time.
+final class PostgresSessionPool: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var idle: [PostgresSession]
+
+    init(count: Int, make: () -> PostgresSession) {
+        idle = (0..<max(1, count)).map { _ in make() }
+    }
+
+    func with<T>(_ body: (PostgresSession) throws -> T) throws -> T {
+        condition.lock()
+        while idle.isEmpty { condition.wait() }
+        let session = idle.removeLast()
+        condition.unlock()
+        defer {
+            condition.lock()
+            idle.append(session)
+            condition.signal()
+            condition.unlock()
+        }
+        return try body(session)
+    }
+
+    func closeAll() {
+        condition.lock()
+        let sessions = idle
+        condition.unlock()
+        for session in sessions { session.close() }
+    }
+}
