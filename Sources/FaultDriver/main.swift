@@ -3,6 +3,7 @@
 //
 //   FaultDriver SCENARIO SECONDS [USERS] [FAULT_EVERY_MIN-MAX]
 //   FaultDriver kill 600 64 10-30
+//   FaultDriver fleet-kill 60 32   (3 instances on the PostgreSQL at $SWITCHBOARD_TEST_POSTGRES)
 import Foundation
 import SwitchboardFaults
 
@@ -21,6 +22,16 @@ if arguments.count > 3, let users = Int(arguments[3]) { options.users = users }
 if arguments.count > 4 {
     let bounds = arguments[4].split(separator: "-").compactMap { Double($0) }
     if bounds.count == 2, bounds[0] <= bounds[1] { options.faultEvery = bounds[0]...bounds[1] }
+}
+if scenario == .fleetKill {
+    let environment = ProcessInfo.processInfo.environment
+    guard let url = environment["SWITCHBOARD_TEST_POSTGRES"] else {
+        print("fleet-kill needs a PostgreSQL server: eval \"$(.ci/postgres.sh start)\"")
+        exit(2)
+    }
+    options.instances = 3
+    options.journalURL = url + "?schema=faults_\(UUID().uuidString.prefix(8).lowercased())"
+    options.journalPassword = environment["SWITCHBOARD_TEST_POSTGRES_PASSWORD"]
 }
 let report = try await FaultRun(options).run()
 print(report)

@@ -30,7 +30,8 @@ public struct BackfillRun: Sendable {
     /// lack a delivery to the target, and the first requests (credentials redacted).
     public func dryRun(samples: Int = 3, say: (String) -> Void) throws {
         let table = try routeTable()
-        let journal = try SQLiteJournal(path: config.journalPath, durability: config.durability)
+        let journal = try config.openJournal(environment: environment)
+        defer { journal.close() }
         let report = try journal.routeReport(route: range.route, since: range.since, until: range.until, targets: [range.target])
         let missing = report.targets.first { $0.name == range.target }?.missing ?? 0
         say("\(report.events) events of \(range.route) in the range; \(missing) have no delivery to \(range.target) and would be sent.")
@@ -55,11 +56,12 @@ public struct BackfillRun: Sendable {
     /// range has a final delivery to the target; returns the target's final counts.
     public func run(progress: BackfillProgress) async throws -> RouteReport.Target {
         _ = try routeTable()
-        let lock = DeliveryLock.take(journalPath: config.journalPath)
+        // A shared journal's deliveries are claimed with leases: this process delivers alongside
+        // the fleet. An SQLite journal is delivered from by one process: this one if it is free.
+        let lock = config.journalIsShared ? nil : DeliveryLock.take(journalPath: config.journalLocation)
         var gateway: Gateway?
         var worker: Task<Void, any Error>?
-        if lock != nil {
-            // No gateway delivers from this journal: this process does, as the gateway would.
+        if lock != nil || config.journalIsShared {
             let built = try Gateway(config: config, environment: environment, logger: logger)
             _ = try await built.journal.releaseLeases(now: SystemClock().now())
             gateway = built
@@ -72,7 +74,7 @@ public struct BackfillRun: Sendable {
             gateway?.transport.shutdown()
             withExtendedLifetime(lock) {}
         }
-        let journal = try gateway?.journal ?? SQLiteJournal(path: config.journalPath, durability: config.durability)
+        let journal = try gateway?.journal ?? config.openJournal(environment: environment)
         while try await journal.enqueueBackfill(range, now: SystemClock().now(), limit: 1_000) > 0 {}
         while true {
             let report = try journal.routeReport(route: range.route, since: range.since, until: range.until, targets: [range.target])

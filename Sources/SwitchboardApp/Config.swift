@@ -42,7 +42,10 @@ public struct Config: Sendable {
     /// Event-loop threads for the HTTP server; nil uses one per core.
     public var eventLoopThreads: Int?
     public var mappings: String
-    public var journalPath: String
+    /// The SQLite file (`journal.path`), or the PostgreSQL URL (`journal.url`) several instances share.
+    public var journalLocation: String
+    /// The environment variable holding the PostgreSQL password.
+    public var journalPasswordVariable = PostgresSettings.defaultPasswordVariable
     public var durability: Durability
     /// The journal's size quota in bytes (nil: none).
     public var journalMaxBytes: Int64?
@@ -101,16 +104,31 @@ public struct Config: Sendable {
         }
         let eventLoopThreads = r.int("eventLoopThreads", range: 1...256, problems: &problems).map(Int.init)
         let mappings = resolve(r.string("mappings", problems: &problems) ?? "mappings")
-        var journalPath = resolve("switchboard.sqlite")
+        var journalLocation = resolve("switchboard.sqlite")
         var durability = Durability.full
         var journalMaxBytes: Int64?
+        var journalPasswordVariable = PostgresSettings.defaultPasswordVariable
         var retentionHours: Int64 = 168
         var pruneIntervalMs: Int64 = 60_000
         if let j = r.object["journal"],
             let jr = JSONReader(j, file: file, pointer: "/journal",
-                                allowed: ["path", "durability", "maxBytes", "retentionHours", "pruneIntervalMs"], problems: &problems)
+                                allowed: ["path", "url", "passwordEnv", "durability", "maxBytes", "retentionHours", "pruneIntervalMs"],
+                                problems: &problems)
         {
-            journalPath = jr.string("path", problems: &problems).map(resolve) ?? journalPath
+            journalLocation = jr.string("path", problems: &problems).map(resolve) ?? journalLocation
+            if let url = jr.string("url", problems: &problems) {
+                if jr.object["path"] != nil {
+                    problems.append(jr.problem(at: "url", "give either path (SQLite) or url (PostgreSQL), not both"))
+                } else {
+                    do {
+                        _ = try PostgresSettings(url: url, password: nil)
+                        journalLocation = url
+                    } catch let error as JournalError {
+                        problems.append(jr.problem(at: "url", error.reason))
+                    } catch {}
+                }
+            }
+            journalPasswordVariable = jr.string("passwordEnv", problems: &problems) ?? journalPasswordVariable
             durability = jr.choice("durability", Durability.self, problems: &problems) ?? .full
             journalMaxBytes = jr.int("maxBytes", range: 65_536...(1 << 50), problems: &problems)
             retentionHours = jr.int("retentionHours", range: 0...87_600, problems: &problems) ?? retentionHours
@@ -162,12 +180,13 @@ public struct Config: Sendable {
             problems.append(ConfigProblem(file: file, pointer: "/routes", message: "must list at least one route"))
         }
         guard problems.isEmpty else { throw ConfigProblems(problems) }
-        var config = Config(host: host, port: port, admin: admin, eventLoopThreads: eventLoopThreads, mappings: mappings, journalPath: journalPath, durability: durability,
+        var config = Config(host: host, port: port, admin: admin, eventLoopThreads: eventLoopThreads, mappings: mappings, journalLocation: journalLocation, durability: durability,
                             timeoutMilliseconds: timeout, connectTimeoutMilliseconds: connectTimeout, backoff: backoff,
                             pollIntervalMilliseconds: poll, retryWindowHours: retryWindowHours, targets: targets, routes: routes)
         config.breaker = breaker
         config.drainMilliseconds = drain
         config.journalMaxBytes = journalMaxBytes
+        config.journalPasswordVariable = journalPasswordVariable
         config.retentionHours = retentionHours
         config.pruneIntervalMilliseconds = pruneIntervalMs
         return config
@@ -265,4 +284,15 @@ public struct Config: Sendable {
     private static func suggest(_ word: String, _ candidates: [String]) -> String {
         candidates.isEmpty ? "" : " (targets: \(candidates.sorted().joined(separator: ", ")))"
     }
+}
+
+extension Config {
+    /// Opens the journal the config names (its PostgreSQL password read from `environment`).
+    public func openJournal(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any Journal {
+        try SwitchboardJournal.openJournal(journalLocation, passwordVariable: journalPasswordVariable, environment: environment,
+                                           durability: durability, maxBytes: journalMaxBytes)
+    }
+
+    /// True when the journal is shared by several instances (PostgreSQL).
+    public var journalIsShared: Bool { PostgresSettings.isURL(journalLocation) }
 }

@@ -84,7 +84,7 @@ public final class ConfigReloader: Service, @unchecked Sendable {
                     throw ConfigProblems([ConfigProblem(file: configFile, pointer: "", message: "cannot read the file")])
                 }
                 config = try Config.parse(Array(data), file: configFile)
-                if config.journalPath != base.journalPath || config.host != base.host || config.port != base.port {
+                if config.journalLocation != base.journalLocation || config.host != base.host || config.port != base.port {
                     logger.warning("listen and journal changes take effect at the next restart")
                 }
             }

@@ -14,7 +14,7 @@ import SwitchboardMapping
 public final class Gateway: Sendable {
     public let config: Config
     public let mappings: MappingSet
-    public let journal: SQLiteJournal
+    public let journal: any Journal
     public let transport: CurlTransport
     public let dispatcher: Dispatcher
     public let pipeline: IngressPipeline
@@ -44,7 +44,7 @@ public final class Gateway: Sendable {
         let routes = Snapshot(table.routes)
         self.routes = routes
         adminToken = try config.admin?.token.map { source throws(ConfigProblems) in Secret(try source.read(environment: environment)) }
-        journal = try SQLiteJournal(path: config.journalPath, durability: config.durability, maxBytes: config.journalMaxBytes)
+        journal = try config.openJournal(environment: environment)
         transport = CurlTransport(options: TransportOptions(
             timeoutMilliseconds: config.timeoutMilliseconds, connectTimeoutMilliseconds: config.connectTimeoutMilliseconds))
         dispatcher = Dispatcher(
@@ -67,7 +67,7 @@ public final class Gateway: Sendable {
         retryWorker = RetryWorker(
             journal: journal, dispatcher: dispatcher, clock: clock,
             interval: .milliseconds(config.pollIntervalMilliseconds), retryWindow: .seconds(config.retryWindowHours * 3600),
-            logger: logger)
+            lease: .milliseconds(Int64(config.timeoutMilliseconds) + 5_000), logger: logger)
         pruner = JournalPruner(
             journal: journal, clock: clock, retention: .seconds(config.retentionHours * 3600),
             interval: .milliseconds(config.pruneIntervalMilliseconds), logger: logger)
@@ -96,16 +96,21 @@ public final class Gateway: Sendable {
                 logger: logger)))
         }
         services += [.init(service: pruner), .init(service: reloader), .init(service: retryWorker), .init(service: app)]
-        // One process delivers from a journal at a time; the lease release below relies on it.
-        guard let lock = DeliveryLock.take(journalPath: config.journalPath) else {
-            throw ConfigProblems([ConfigProblem(file: config.journalPath, pointer: "",
-                                                message: "another gateway (or a backfill) is delivering from this journal")])
+        // One process delivers from an SQLite journal at a time; the lease release below relies
+        // on it. Instances sharing a PostgreSQL journal claim deliveries with leases instead.
+        var lock: DeliveryLock?
+        if !journal.isShared {
+            guard let taken = DeliveryLock.take(journalPath: config.journalLocation) else {
+                throw ConfigProblems([ConfigProblem(file: config.journalLocation, pointer: "",
+                                                    message: "another gateway (or a backfill) is delivering from this journal")])
+            }
+            lock = taken
+            // Nothing of this process is in flight yet, so the leases held for first attempts that a
+            // stopped (or killed) gateway made are void: those deliveries are due now.
+            let released = try await journal.releaseLeases(now: SystemClock().now())
+            if released > 0 { logger.notice("resuming interrupted deliveries", metadata: ["sb.deliveries": "\(released)"]) }
         }
         defer { withExtendedLifetime(lock) {} }
-        // Nothing of this process is in flight yet, so the leases held for first attempts that a
-        // stopped (or killed) gateway made are void: those deliveries are due now.
-        let released = try await journal.releaseLeases(now: SystemClock().now())
-        if released > 0 { logger.notice("resuming interrupted deliveries", metadata: ["sb.deliveries": "\(released)"]) }
         let group = ServiceGroup(
             configuration: .init(services: services,
                                  gracefulShutdownSignals: signals, logger: logger))
@@ -117,6 +122,7 @@ public final class Gateway: Sendable {
             logger.warning("stopping with attempts in flight; they stay pending and resume on the next start",
                            metadata: ["sb.in_flight": "\(unfinished)"])
         }
+        journal.close()
         logger.notice("stopped")
     }
 }

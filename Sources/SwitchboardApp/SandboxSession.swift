@@ -32,7 +32,7 @@ public struct SandboxSession: Sendable {
         var config = try base ?? Config.parse(JSONWriter.bytes(SandboxConfig.json), file: "sandbox.json")
         if base == nil {
             config.mappings = mappings
-            config.journalPath = (stateDirectory as NSString).appendingPathComponent("sandbox.sqlite")
+            config.journalLocation = (stateDirectory as NSString).appendingPathComponent("sandbox.sqlite")
         }
         if let listen, !config.setListen(listen) {
             throw ConfigProblems([ConfigProblem(file: "--listen", pointer: "", message: "must be HOST:PORT")])
@@ -84,7 +84,7 @@ public struct SandboxSession: Sendable {
               targets:  \(SandboxConfig.targets.map(\.name).joined(separator: ", "))
               mocks (TLS):
             \(mocks.joined(separator: "\n"))
-              journal:  \(config.journalPath)
+              journal:  \(config.journalLocation)
             Try (user.com → Flameup, then Vibetrace → Gainsight PX):
               curl -s -X POST \(base)/api/public/users-by-id/user-42/events/ \\
                 -H 'Authorization: Token \(Self.appKey)' -H 'Content-Type: application/json' \\

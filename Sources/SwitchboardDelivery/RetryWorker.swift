@@ -14,17 +14,20 @@ public struct RetryWorker: Service {
     let batchSize: Int
     /// How long after its acceptance an event is still retried; then it is dead-lettered.
     let retryWindow: Duration
+    /// On a shared journal, how long a claimed delivery is this instance's: longer than an attempt takes.
+    let lease: Duration
     let logger: Logger
 
     public init(journal: any Journal, dispatcher: Dispatcher, clock: any SwitchboardClock,
                 interval: Duration = .milliseconds(250), batchSize: Int = 256, retryWindow: Duration = .seconds(72 * 3600),
-                logger: Logger) {
+                lease: Duration = .seconds(15), logger: Logger) {
         self.journal = journal
         self.dispatcher = dispatcher
         self.clock = clock
         self.interval = interval
         self.batchSize = batchSize
         self.retryWindow = retryWindow
+        self.lease = lease
         self.logger = logger
     }
 
@@ -40,7 +43,8 @@ public struct RetryWorker: Service {
     public func runOnce() -> Int {
         let due: [DueDelivery]
         do {
-            due = try journal.dueDeliveries(now: clock.now(), limit: batchSize, excluding: dispatcher.inFlightIds)
+            let now = clock.now()
+            due = try journal.claimDue(now: now, limit: batchSize, excluding: dispatcher.inFlightIds, leaseUntil: leaseEnd(now))
         } catch {
             logger.error("could not read due deliveries", metadata: ["sb.error": "\(error)"])
             return 0
@@ -85,11 +89,16 @@ extension RetryWorker {
         }
     }
 
+    private func leaseEnd(_ now: Instant) -> Instant {
+        Instant(milliseconds: now.milliseconds + lease.components.seconds * 1000)
+    }
+
     private func startNext(target: String, userId: String) {
         guard !Task.isShuttingDownGracefully else { return }
         do {
             // One already in flight is not sent twice: the dispatcher's claim refuses it.
-            guard let next = try journal.headOfLine(target: target, userId: userId, now: clock.now()) else { return }
+            let now = clock.now()
+            guard let next = try journal.claimHeadOfLine(target: target, userId: userId, now: now, leaseUntil: leaseEnd(now)) else { return }
             start(next)
         } catch {
             logger.error("could not read the next delivery of a user", metadata: ["sb.error": "\(error)"])

@@ -4,6 +4,8 @@
 /// the attempts in flight at the kills).
 public struct FaultReport: Sendable, CustomStringConvertible {
     public var scenario: FaultScenario
+    /// Gateway instances on the journal.
+    public var instances = 1
     public var seconds = 0.0
     /// Events the load generator sent, and how the gateway answered them.
     public var sent = 0
@@ -38,7 +40,7 @@ public struct FaultReport: Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        "scenario=\(scenario.rawValue) seconds=\(String(format: "%.1f", seconds)) sent=\(sent) accepted=\(accepted) "
+        "scenario=\(scenario.rawValue) instances=\(instances) seconds=\(String(format: "%.1f", seconds)) sent=\(sent) accepted=\(accepted) "
             + "refused=\(refused) unanswered=\(unanswered) faults=\(faults) unclean_stops=\(uncleanStops) "
             + "delivered=\(delivered) pending=\(pending) dead=\(dead) lost=\(lost) duplicates=\(duplicates) "
             + "inversions=\(inversions) allowed_duplicates=\(allowedDuplicates) holds=\(holds)"

@@ -26,6 +26,12 @@ public final class FaultRun: @unchecked Sendable {
         public var faultEvery: ClosedRange<Double> = 3...5
         /// How long to wait at the end for every delivery to settle.
         public var settleTimeout: Duration = .seconds(90)
+        /// Gateway instances, each on its own port, all on one journal.
+        public var instances = 1
+        /// The journal: nil, an SQLite file in `directory`; else a PostgreSQL URL, which several
+        /// instances can share, and its password.
+        public var journalURL: String?
+        public var journalPassword: String?
 
         public init(switchboard: String, mappings: String, directory: String, scenario: FaultScenario, duration: Duration) {
             self.switchboard = switchboard
@@ -44,12 +50,12 @@ public final class FaultRun: @unchecked Sendable {
     let flameup = MockFlameup(token: token, workspace: workspace)
     private let certificates: SandboxCertificates
     private var server: MockServer!
-    private var gateway: GatewayProcess!
+    private var gateways: [GatewayProcess] = []
     private let client = CurlTransport(options: TransportOptions(timeoutMilliseconds: 15_000, connectTimeoutMilliseconds: 1_000))
     private let lock = NSLock()
     private var report: FaultReport
     private var acceptedSeqs: Set<Int> = []
-    private var gatewayPort = 0
+    private var gatewayPorts: [Int] = []
     /// While set, the mock answers every request slower than the gateway's timeout.
     private var stalled = false
     /// Vendor outages in which the vendor's server stopped (connections refused).
@@ -58,6 +64,7 @@ public final class FaultRun: @unchecked Sendable {
     public init(_ options: Options) throws {
         self.options = options
         report = FaultReport(scenario: options.scenario)
+        report.instances = options.instances
         certificates = try SandboxCertificates.generate()
     }
 
@@ -68,14 +75,19 @@ public final class FaultRun: @unchecked Sendable {
         let started = ContinuousClock.now
         try FileManager.default.createDirectory(atPath: options.directory, withIntermediateDirectories: true)
         try await startVendor(port: 0)
-        gatewayPort = try Self.freePort()
-        let configFile = try writeConfig()
-        gateway = GatewayProcess(
-            executable: options.switchboard, configFile: configFile,
-            environment: ["FAULTS_FLAMEUP_TOKEN": Self.token, "FAULTS_USERCOM_KEYS": Self.appKey],
-            logFile: "\(options.directory)/gateway.log")
-        try gateway.start()
-        try await waitUntilReady()
+        for index in 0..<max(1, options.instances) {
+            let port = try Self.freePort()
+            gatewayPorts.append(port)
+            gateways.append(GatewayProcess(
+                executable: options.switchboard, configFile: try writeConfig(port: port, index: index),
+                environment: ["FAULTS_FLAMEUP_TOKEN": Self.token, "FAULTS_USERCOM_KEYS": Self.appKey,
+                              PostgresSettings.defaultPasswordVariable: options.journalPassword ?? ""],
+                logFile: "\(options.directory)/gateway-\(index).log"))
+        }
+        for index in gateways.indices {
+            try gateways[index].start()
+            try await waitUntilReady(index)
+        }
 
         let loadEnds = ContinuousClock.now + options.duration
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -85,13 +97,15 @@ public final class FaultRun: @unchecked Sendable {
             group.addTask { try await self.injectFaults(until: loadEnds) }
             try await group.waitForAll()
         }
-        if !gateway.isRunning {
-            try gateway.start()
-            try await waitUntilReady()
+        // A single gateway killed last is started again to finish; a fleet finishes without the
+        // instance that died.
+        if gateways.count == 1, !gateways[0].isRunning {
+            try gateways[0].start()
+            try await waitUntilReady(0)
         }
         try await settleAndCount()
-        gateway.send(SIGTERM)
-        _ = await gateway.waitForExit(timeout: .seconds(30))
+        for gateway in gateways { gateway.send(SIGTERM) }
+        for gateway in gateways { _ = await gateway.waitForExit(timeout: .seconds(30)) }
         await server.stop()
         let elapsed = ContinuousClock.now - started
         report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -100,9 +114,13 @@ public final class FaultRun: @unchecked Sendable {
 
     // MARK: - Load
 
+    /// One user's events, to instance `user % instances` (as a load balancer would pin it);
+    /// when that one does not answer, to the next.
     private func sendEvents(user: Int, until end: ContinuousClock.Instant) async {
         var seq = user * 10_000_000
+        var instance = user % gatewayPorts.count
         while ContinuousClock.now < end {
+            let gatewayPort = gatewayPorts[instance]
             seq += 1
             let body = #"{"name":"fault_event","timestamp":1700000000,"data":{"user":"u\#(user)","seq":\#(seq)}}"#
             let request = OutboundRequest(
@@ -120,7 +138,10 @@ public final class FaultRun: @unchecked Sendable {
                 default: report.refused += 1
                 }
             }
-            if status == 0 { try? await Task.sleep(for: .milliseconds(50)) }
+            if status == 0 {
+                instance = (instance + 1) % gatewayPorts.count
+                try? await Task.sleep(for: .milliseconds(50))
+            }
         }
     }
 
@@ -128,24 +149,32 @@ public final class FaultRun: @unchecked Sendable {
 
     private func injectFaults(until end: ContinuousClock.Instant) async throws {
         var phase = 0
+        if options.scenario == .fleetKill {
+            // Once, midway, with every instance busy: the victim never comes back.
+            try await Task.sleep(until: ContinuousClock.now + (end - ContinuousClock.now) / 2)
+            await gateways[0].killHard()
+            lock.withLock { report.faults += 1 }
+            return
+        }
+        let gateway = gateways[0]
         while true {
             let wait = Double.random(in: options.faultEvery)
             guard ContinuousClock.now + .milliseconds(Int64(wait * 1000)) < end else { return }
             try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
             switch options.scenario {
-            case .none:
+            case .none, .fleetKill:
                 continue
             case .kill:
                 await gateway.killHard()
                 try gateway.start()
-                try await waitUntilReady()
+                try await waitUntilReady(0)
             case .sigterm:
                 gateway.send(SIGTERM)
                 let status = await gateway.waitForExit(timeout: .seconds(20))
                 if status != 0 { lock.withLock { report.uncleanStops += 1 } }
                 if status == nil { await gateway.killHard() }
                 try gateway.start()
-                try await waitUntilReady()
+                try await waitUntilReady(0)
             case .vendorDown:
                 try await vendorOutage(kind: phase % 3, seconds: 2)
                 phase += 1
@@ -189,7 +218,8 @@ public final class FaultRun: @unchecked Sendable {
 
     /// Waits until nothing is pending, then counts against the counting rule.
     private func settleAndCount() async throws {
-        let journal = try SQLiteJournal(path: "\(options.directory)/journal.sqlite")
+        let journal = try openJournal(journalLocation, environment: [PostgresSettings.defaultPasswordVariable: options.journalPassword ?? ""])
+        defer { journal.close() }
         let deadline = ContinuousClock.now + options.settleTimeout
         while ContinuousClock.now < deadline, try journal.backlog().count > 0 {
             try await Task.sleep(for: .milliseconds(200))
@@ -207,7 +237,7 @@ public final class FaultRun: @unchecked Sendable {
         report.delivered = seen.count
         report.duplicates = flameup.duplicates
         report.allowedDuplicates = switch options.scenario {
-        case .kill: report.faults * options.users
+        case .kill, .fleetKill: report.faults * options.users
         // A vendor that stops mid-request may have accepted an event whose answer never came back.
         case .vendorDown: refusedOutages * options.users
         case .none, .sigterm: 0
@@ -224,24 +254,26 @@ public final class FaultRun: @unchecked Sendable {
         }
     }
 
-    private func waitUntilReady() async throws {
+    private func waitUntilReady(_ index: Int) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
-            let probe = OutboundRequest(method: "GET", url: "http://127.0.0.1:\(gatewayPort)/ready", headers: [], body: [])
+            let probe = OutboundRequest(method: "GET", url: "http://127.0.0.1:\(gatewayPorts[index])/ready", headers: [], body: [])
             if await client.send(probe).status != nil { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw FaultRunError(message: "the gateway did not start; see \(options.directory)/gateway.log")
+        throw FaultRunError(message: "the gateway did not start; see \(options.directory)/gateway-\(index).log")
     }
 
-    private func writeConfig() throws -> String {
+    private var journalLocation: String { options.journalURL ?? "\(options.directory)/journal.sqlite" }
+
+    private func writeConfig(port: Int, index: Int) throws -> String {
         let caFile = "\(options.directory)/ca.pem"
         try certificates.caPEM.write(toFile: caFile, atomically: true, encoding: .utf8)
         let config = """
             {
-              "listen": "127.0.0.1:\(gatewayPort)",
+              "listen": "127.0.0.1:\(port)",
               "mappings": "\(options.mappings)",
-              "journal": { "path": "\(options.directory)/journal.sqlite", "durability": "full" },
+              "journal": { "\(options.journalURL == nil ? "path" : "url")": "\(journalLocation)", "durability": "full" },
               "delivery": { "timeoutMs": 2000, "connectTimeoutMs": 500, "backoffBaseMs": 100, "backoffCapMs": 1000,
                             "pollIntervalMs": 50, "breakerThreshold": 5, "breakerOpenMs": 300, "drainMs": 5000 },
               "targets": {
@@ -254,7 +286,7 @@ public final class FaultRun: @unchecked Sendable {
               ]
             }
             """
-        let file = "\(options.directory)/config.json"
+        let file = "\(options.directory)/config-\(index).json"
         try config.write(toFile: file, atomically: true, encoding: .utf8)
         return file
     }

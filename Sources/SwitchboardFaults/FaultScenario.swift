@@ -9,4 +9,7 @@ public enum FaultScenario: String, Sendable, CaseIterable {
     /// The vendor goes down in turn three ways (connection refused, 503s, answers slower than the
     /// gateway's timeout) and comes back each time.
     case vendorDown = "vendor-down"
+    /// Several instances share one PostgreSQL journal; one is killed with SIGKILL midway and stays
+    /// down: the others take its users and, once its leases run out, its deliveries.
+    case fleetKill = "fleet-kill"
 }

@@ -113,9 +113,11 @@ public struct IngressPipeline: Sendable {
             for (i, skipped) in appended.skipped.enumerated() where skipped { metrics.skipped(target: targets[i].name) }
         }
         // A delivery that waits behind an earlier one of the same user is left to the retry
-        // worker, which sends it in turn. Decided once per delivery: by event, then target.
+        // worker, which sends it in turn. Decided once per delivery: by event, then target. On a
+        // shared journal an outcome known here but not yet committed does not count: another
+        // instance may claim the follower as soon as it is, so it is left to the claims.
         let waiting = appendedEvents.map { appended in
-            appended.deliveryIds.indices.map { appended.waits(target: $0, isSettled: dispatcher.isSettled) }
+            appended.deliveryIds.indices.map { appended.waits(target: $0, isSettled: journal.isShared ? { _ in false } : dispatcher.isSettled) }
         }
         if waiting.joined().contains(true) { dispatcher.noteFollowerWaiting() }
         // Not sent now: waiting behind the user's earlier event, or left out by a vendor rule.

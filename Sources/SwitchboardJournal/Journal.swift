@@ -60,11 +60,15 @@ public protocol Journal: Sendable {
     /// Makes dead or pending deliveries due at `now` again (attempt counts and last errors stay);
     /// returns how many changed. Delivered ones are never sent again.
     func replay(deliveryIds: [Int64], now: Instant) async throws -> Int
+    /// Finishes queued writes and lets go of connections; nothing may be called after it.
+    func close()
 }
 
 extension Journal {
     /// A journal of one gateway: its in-process claims (the dispatcher's in-flight set) are enough.
     public var isShared: Bool { false }
+
+    public func close() {}
 
     public func claimDue(now: Instant, limit: Int, excluding: Set<Int64>, leaseUntil: Instant) throws -> [DueDelivery] {
         try dueDeliveries(now: now, limit: limit, excluding: excluding)

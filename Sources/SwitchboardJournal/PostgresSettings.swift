@@ -22,6 +22,9 @@ public struct PostgresSettings: Sendable, Equatable {
         self.password = password
     }
 
+    /// Where the password is read from unless the config names another variable.
+    public static let defaultPasswordVariable = "SWITCHBOARD_POSTGRES_PASSWORD"
+
     /// True when `location` names a PostgreSQL journal rather than an SQLite file.
     public static func isURL(_ location: String) -> Bool {
         location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")

@@ -50,7 +50,8 @@ struct Migrate: AsyncParsableCommand {
                 throw ValidationError("no route named '\(self.route)'; routes: \(loaded.routes.map(\.name).joined(separator: ", "))")
             }
             let (since, until) = try range.instants()
-            let journal = try SQLiteJournal(path: loaded.journalPath, durability: loaded.durability)
+            let journal = try loaded.openJournal()
+            defer { journal.close() }
             let report = try journal.routeReport(route: route.name, since: since, until: until,
                                                  targets: (route.primary.map { [$0] } ?? []) + route.shadows)
             print(json ? MigrationReportText.json(report) : MigrationReportText.table(report), terminator: "")

@@ -66,20 +66,24 @@ struct Failures: AsyncParsableCommand {
         @Option(help: "The config file whose journal to use.")
         var config: String?
 
-        @Option(help: "The journal file (instead of --config).")
+        @Option(help: "The journal: an SQLite file, or a postgres://user@host/database URL (password in $SWITCHBOARD_POSTGRES_PASSWORD); instead of --config.")
         var journal: String?
 
-        func open() throws -> SQLiteJournal {
-            let path: String
+        func open() throws -> any Journal {
+            let location: String
+            var passwordVariable = PostgresSettings.defaultPasswordVariable
             if let journal {
-                path = journal
+                location = journal
             } else if let config {
-                path = try loadConfig(config).journalPath
+                let loaded = try loadConfig(config)
+                (location, passwordVariable) = (loaded.journalLocation, loaded.journalPasswordVariable)
             } else {
                 throw ValidationError("give --config FILE or --journal FILE")
             }
-            guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("no journal at \(path)") }
-            return try SQLiteJournal(path: path)
+            guard PostgresSettings.isURL(location) || FileManager.default.fileExists(atPath: location) else {
+                throw ValidationError("no journal at \(location)")
+            }
+            return try openJournal(location, passwordVariable: passwordVariable)
         }
     }
 

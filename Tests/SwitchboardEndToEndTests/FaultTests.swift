@@ -7,13 +7,15 @@ import Testing
 /// accepted event must be delivered, each user's events in order, and duplicates only where an
 /// attempt was in flight at a crash.
 @Suite(.serialized) struct FaultTests {
-    func run(_ scenario: FaultScenario, seconds: Int, faultEvery: ClosedRange<Double>) async throws -> FaultReport {
+    func run(_ scenario: FaultScenario, seconds: Int, faultEvery: ClosedRange<Double>,
+             configure: (inout FaultRun.Options) -> Void = { _ in }) async throws -> FaultReport {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-faults-\(UUID().uuidString)").path
         var options = FaultRun.Options(
             switchboard: SwitchboardCLI.executable, mappings: "\(repositoryRoot)/mappings", directory: directory,
             scenario: scenario, duration: .seconds(seconds))
         options.users = 8
         options.faultEvery = faultEvery
+        configure(&options)
         let report = try await FaultRun(options).run()
         if report.holds { try? FileManager.default.removeItem(atPath: directory) }
         return report
@@ -40,6 +42,21 @@ import Testing
     @Test func vendorDownThreeWaysThenBackLosesNothing() async throws {
         let report = try await run(.vendorDown, seconds: 14, faultEvery: 1...1.5)
         #expect(report.faults >= 3, "refused, 503s and timeouts each at least once")
+        #expect(report.lost == 0 && report.inversions == 0, "\(report)")
+        #expect(report.duplicates <= report.allowedDuplicates, "\(report)")
+        #expect(report.pending == 0 && report.dead == 0, "\(report)")
+    }
+
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["SWITCHBOARD_TEST_POSTGRES"] != nil, "needs SWITCHBOARD_TEST_POSTGRES"))
+    func threeInstancesOnOnePostgresJournalOneKilledLoseNothing() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let report = try await run(.fleetKill, seconds: 12, faultEvery: 1...1) { options in
+            options.users = 12
+            options.instances = 3
+            options.journalURL = environment["SWITCHBOARD_TEST_POSTGRES"]! + "?schema=faults_\(UUID().uuidString.prefix(8).lowercased())"
+            options.journalPassword = environment["SWITCHBOARD_TEST_POSTGRES_PASSWORD"]
+        }
+        #expect(report.faults == 1 && report.accepted > 0)
         #expect(report.lost == 0 && report.inversions == 0, "\(report)")
         #expect(report.duplicates <= report.allowedDuplicates, "\(report)")
         #expect(report.pending == 0 && report.dead == 0, "\(report)")
