@@ -110,7 +110,7 @@ let package = Package(
             dependencies: ["SwitchboardCore", "SwitchboardMapping", "SwitchboardDelivery"],
             swiftSettings: swiftSettings
         ),
-        // Fault scenarios against a real gateway process (faults/README.md); the tests run short ones.
+        // Fault scenarios against a real gateway process (docs/DELIVERY.md); the tests run short ones.
         .target(
             name: "SwitchboardFaults",
             dependencies: ["SwitchboardCore", "SwitchboardDelivery", "SwitchboardJournal", "SwitchboardSandbox"],

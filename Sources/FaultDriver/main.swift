@@ -1,9 +1,10 @@
 // Runs one fault scenario against the `switchboard` executable and prints what it counted;
-// exits 1 when the counting rule does not hold. See faults/README.md.
+// exits 1 when the counting rule does not hold. See docs/DELIVERY.md.
 //
 //   FaultDriver SCENARIO SECONDS [USERS] [FAULT_EVERY_MIN-MAX]
 //   FaultDriver kill 600 64 10-30
-//   FaultDriver fleet-kill 60 32   (3 instances on the PostgreSQL at $SWITCHBOARD_TEST_POSTGRES)
+//   FaultDriver fleet-kill 60 32                      (3 instances on one PostgreSQL journal)
+//   JOURNAL=postgres INSTANCES=2 FaultDriver none 20 64   (throughput: see accepted_per_second)
 import Foundation
 import SwitchboardFaults
 
@@ -23,13 +24,15 @@ if arguments.count > 4 {
     let bounds = arguments[4].split(separator: "-").compactMap { Double($0) }
     if bounds.count == 2, bounds[0] <= bounds[1] { options.faultEvery = bounds[0]...bounds[1] }
 }
-if scenario == .fleetKill {
-    let environment = ProcessInfo.processInfo.environment
+// INSTANCES=N (3 for fleet-kill) gateways; JOURNAL=postgres (implied by several instances) puts
+// them on the PostgreSQL server at $SWITCHBOARD_TEST_POSTGRES, in a schema of the run's own.
+let environment = ProcessInfo.processInfo.environment
+options.instances = environment["INSTANCES"].flatMap(Int.init) ?? (scenario == .fleetKill ? 3 : 1)
+if options.instances > 1 || environment["JOURNAL"] == "postgres" {
     guard let url = environment["SWITCHBOARD_TEST_POSTGRES"] else {
-        print("fleet-kill needs a PostgreSQL server: eval \"$(.ci/postgres.sh start)\"")
+        print("a PostgreSQL journal needs a server: eval \"$(.ci/postgres.sh start)\"")
         exit(2)
     }
-    options.instances = 3
     options.journalURL = url + "?schema=faults_\(UUID().uuidString.prefix(8).lowercased())"
     options.journalPassword = environment["SWITCHBOARD_TEST_POSTGRES_PASSWORD"]
 }

@@ -7,6 +7,9 @@ public struct FaultReport: Sendable, CustomStringConvertible {
     /// Gateway instances on the journal.
     public var instances = 1
     public var seconds = 0.0
+    /// How long the load ran (the run's `duration`), and the events accepted per second of it.
+    public var loadSeconds = 0.0
+    public var acceptedPerSecond: Double { loadSeconds > 0 ? Double(accepted) / loadSeconds : 0 }
     /// Events the load generator sent, and how the gateway answered them.
     public var sent = 0
     public var accepted = 0
@@ -43,6 +46,7 @@ public struct FaultReport: Sendable, CustomStringConvertible {
         "scenario=\(scenario.rawValue) instances=\(instances) seconds=\(String(format: "%.1f", seconds)) sent=\(sent) accepted=\(accepted) "
             + "refused=\(refused) unanswered=\(unanswered) faults=\(faults) unclean_stops=\(uncleanStops) "
             + "delivered=\(delivered) pending=\(pending) dead=\(dead) lost=\(lost) duplicates=\(duplicates) "
-            + "inversions=\(inversions) allowed_duplicates=\(allowedDuplicates) holds=\(holds)"
+            + "inversions=\(inversions) allowed_duplicates=\(allowedDuplicates) holds=\(holds) "
+            + "accepted_per_second=\(String(format: "%.0f", acceptedPerSecond))"
     }
 }

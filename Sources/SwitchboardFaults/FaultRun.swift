@@ -90,6 +90,7 @@ public final class FaultRun: @unchecked Sendable {
         }
 
         let loadEnds = ContinuousClock.now + options.duration
+        report.loadSeconds = Double(options.duration.components.seconds)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for user in 0..<options.users {
                 group.addTask { await self.sendEvents(user: user, until: loadEnds) }

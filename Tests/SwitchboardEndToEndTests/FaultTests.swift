@@ -2,7 +2,7 @@ import Foundation
 import SwitchboardFaults
 import Testing
 
-/// Short versions of the fault scenarios (faults/README.md has the long ones): a real gateway
+/// Short versions of the fault scenarios (docs/DELIVERY.md has the long ones): a real gateway
 /// process under load while it is killed, stopped, or its vendor goes down; afterwards every
 /// accepted event must be delivered, each user's events in order, and duplicates only where an
 /// attempt was in flight at a crash.
