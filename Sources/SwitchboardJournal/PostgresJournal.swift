@@ -59,17 +59,22 @@ public final class PostgresJournal: Journal, @unchecked Sendable {
         }
     }
 
-    deinit {
-        committer?.stop()
-    }
+    private let closing = NSLock()
+    private var closed = false
 
-    /// Finishes queued writes and closes every connection.
+    deinit { close() }
+
+    /// Finishes queued writes and closes every connection (once; later calls do nothing).
     public func close() {
-        committer.stop()
-        committer.waitUntilStopped()
+        guard closing.withLock({ () -> Bool in
+            defer { closed = true }
+            return !closed
+        }) else { return }
+        committer?.stop()
+        committer?.waitUntilStopped()
         writer.close()
         readers.closeAll()
-        try? eventLoops.syncShutdownGracefully()
+        eventLoops.shutdownGracefully { _ in }
     }
 
     func read<T>(_ operation: String, _ body: (PostgresSession) throws -> T) throws -> T {

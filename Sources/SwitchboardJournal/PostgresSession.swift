@@ -51,6 +51,8 @@ final class PostgresSession: @unchecked Sendable {
         }
     }
 
+    deinit { close() }
+
     func close() {
         lock.withLock {
             try? connection?.close().wait()

@@ -47,14 +47,19 @@ final class GatewayHarness: @unchecked Sendable {
     /// The target's `rateLimit`: none by default, so that tests about delivery are not paced
     /// to Flameup's 120 requests a minute.
     var rateLimit: String
+    /// A PostgreSQL journal (its password in `journalPassword`) instead of the SQLite file.
+    let journalURL: String?
+    let journalPassword: String?
 
     /// - Parameters:
     ///   - flameupRateLimit: the mock's allowance (nil: any rate).
     ///   - rateLimit: the target's `rateLimit` in the config.
     init(caFile: String = fixture("tls/ca.pem"), mode: String = "forward", deadlineMs: Int = 5_000,
          directory: String? = nil, copyMappings: Bool = false, flameupRateLimit: (requests: Int, seconds: Double)? = nil,
-         rateLimit: String = #""none""#) async throws {
+         rateLimit: String = #""none""#, journalURL: String? = nil, journalPassword: String? = nil) async throws {
         self.rateLimit = rateLimit
+        self.journalURL = journalURL
+        self.journalPassword = journalPassword
         self.directory = directory ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("switchboard-e2e-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: self.directory, withIntermediateDirectories: true)
@@ -82,7 +87,7 @@ final class GatewayHarness: @unchecked Sendable {
               "listen": "127.0.0.1:0",
               "admin": { "listen": "127.0.0.1:0", "token": { "env": "TEST_ADMIN_TOKEN" } },
               "mappings": "\(mappings)",
-              "journal": { "path": "\(journalPath)", "durability": "full"\(journalSettings) },
+              "journal": { \(journalURL.map { #""url": "\#($0)""# } ?? #""path": "\#(journalPath)""#), "durability": "full"\(journalSettings) },
               "delivery": { "timeoutMs": 3000, "connectTimeoutMs": 1000, "backoffBaseMs": 50, "backoffCapMs": 200,
                             "pollIntervalMs": 20, "breakerThreshold": \(breakerThreshold), "breakerOpenMs": 200 },
               "targets": {
@@ -104,7 +109,7 @@ final class GatewayHarness: @unchecked Sendable {
         let gateway = try Gateway(
             config: parsed, configFile: configFile,
             environment: ["TEST_FLAMEUP_TOKEN": Self.token, "TEST_USERCOM_KEYS": "other-key,\(Self.appKey)",
-                          "TEST_ADMIN_TOKEN": Self.adminToken],
+                          "TEST_ADMIN_TOKEN": Self.adminToken, PostgresSettings.defaultPasswordVariable: journalPassword ?? ""],
             mappingClock: Self.clock, logger: logger)
         self.gateway = gateway
         let (ports, continuation) = AsyncStream<Int>.makeStream()

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Events per second accepted (forward mode: each journaled, then delivered over TLS to the strict
+# mock Flameup before the app is answered) by one gateway on the SQLite default and by one, two
+# and three instances sharing one PostgreSQL journal (a throwaway server, .ci/postgres.sh).
+# Each run is FaultDriver's `none` scenario: load only, then every delivery must settle.
+#   bench/fleet-bench.sh [SECONDS=20] [USERS=128]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-20}
+users=${2:-128}
+swift build -c release --product FaultDriver >/dev/null
+swift build -c release --product switchboard >/dev/null
+eval "$(.ci/postgres.sh start)"
+trap '.ci/postgres.sh stop' EXIT
+run() {
+    local label=$1; shift
+    local line
+    line=$(env "$@" .build/release/FaultDriver none "$seconds" "$users" | grep '^scenario=')
+    printf '%-22s %s\n' "$label" "$(grep -o 'accepted=[0-9]*\|lost=[0-9]*\|holds=[a-z]*\|accepted_per_second=[0-9]*' <<<"$line" | tr '\n' ' ')"
+}
+run "sqlite, 1 instance" JOURNAL=sqlite INSTANCES=1
+for n in 1 2 3; do
+    run "postgres, $n instance(s)" JOURNAL=postgres INSTANCES=$n
+done
