@@ -51,28 +51,9 @@ extension PostgresJournal {
     static func apply(_ operation: JournalWrite, _ db: PostgresSession, _ quota: QuotaGuard) throws {
         switch operation {
         case .append(let box):
-            do {
-                try quota.admit(box.events) { try usedBytes(db) }
-            } catch let full as JournalFull {
-                box.full = full
-                return
-            }
-            box.appended = try box.events.map { try insert($0, db) }
+            try appendAll([box], db, quota)
         case .record(let outcomes):
-            for o in outcomes {
-                // delivered, dead and skipped are final (replay re-opens a dead one).
-                var b = SQLBinds()
-                let id = b.add(o.deliveryId), failed = b.add(o.failedAttempt), at = b.add(o.at.milliseconds)
-                let status = b.add(o.lastStatus), error = b.add(o.lastError)
-                try db.run("""
-                    WITH changed AS (
-                        UPDATE deliveries SET state = \(b.add(o.state.rawValue)), attempts = \(b.add(o.attempts)),
-                            next_attempt_at = \(b.add(o.nextAttemptAt?.milliseconds)), last_status = \(status), last_error = \(error),
-                            updated_at = \(at), excerpt = CASE WHEN \(failed) THEN COALESCE(\(b.add(o.excerpt)), excerpt) ELSE excerpt END
-                        WHERE id = \(id) AND state = 'pending' RETURNING id)
-                    INSERT INTO attempts (delivery_id, at, status, error) SELECT id, \(at), \(status), \(error) FROM changed WHERE \(failed)
-                    """, b.bindings)
-            }
+            try recordAll(outcomes, db)
         case .replay(let box):
             var b = SQLBinds()
             let now = b.add(box.now.milliseconds)
@@ -114,7 +95,7 @@ extension PostgresJournal {
         }
     }
 
-    private static func insert(_ event: NewEvent, _ db: PostgresSession) throws -> AppendedEvent {
+    static func insert(_ event: NewEvent, _ db: PostgresSession) throws -> AppendedEvent {
         var b = SQLBinds()
         let route = b.add(event.route), name = b.add(event.name)
         let row = try db.run("""

@@ -46,14 +46,12 @@ public final class PostgresJournal: Journal, @unchecked Sendable {
         let quota = QuotaGuard(maxBytes: maxBytes)
         committer = GroupCommitter(name: "switchboard.journal.postgres") { [writer] operations in
             do {
-                try writer.transaction {
-                    for operation in operations { try Self.apply(operation, writer, quota) }
-                }
+                try writer.transaction { try Self.applyAll(operations, writer, quota) }
             } catch {
                 // One bad operation must not fail the others: retry each on its own.
                 guard operations.count > 1 else { throw error }
                 for operation in operations {
-                    try? writer.transaction { try Self.apply(operation, writer, quota) }
+                    try? writer.transaction { try Self.applyAll([operation], writer, quota) }
                 }
             }
         }

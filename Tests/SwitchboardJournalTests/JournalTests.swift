@@ -18,6 +18,8 @@ import Testing
             #expect(first.map(\.firstOfName) == [true, false])
             #expect(first[0].deliveryIds.count == 2)
             #expect(first[1].eventId == first[0].eventId + 1)
+            #expect(first[1].earlierPending == [[first[0].deliveryIds[0]]], "the same user's earlier event in the same append")
+            #expect(first[1].deliveryIds[0] > first[0].deliveryIds[1], "ids in the order of the events")
             let pending = try journal.deliveries(states: [.pending], limit: 10)
             #expect(pending.count == 3)
         }

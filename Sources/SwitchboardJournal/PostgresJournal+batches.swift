@@ -1,0 +1,210 @@
+import NIOCore
+import PostgresNIO
+import SwitchboardCore
+
+/// A group's appends and outcomes written in a few statements each (arrays unnested on the
+/// server), not one round trip per row: what makes a group commit cheap over a network.
+extension PostgresJournal {
+    /// Runs a group of writes in order, each run of consecutive appends or records as one batch.
+    static func applyAll(_ operations: [JournalWrite], _ db: PostgresSession, _ quota: QuotaGuard) throws {
+        var index = 0
+        while index < operations.count {
+            switch operations[index] {
+            case .append:
+                var boxes: [JournalWrite.AppendBox] = []
+                while index < operations.count, case .append(let box) = operations[index] {
+                    boxes.append(box)
+                    index += 1
+                }
+                try appendAll(boxes, db, quota)
+            case .record:
+                var outcomes: [DeliveryOutcome] = []
+                while index < operations.count, case .record(let more) = operations[index] {
+                    outcomes += more
+                    index += 1
+                }
+                try recordAll(outcomes, db)
+            default:
+                try apply(operations[index], db, quota)
+                index += 1
+            }
+        }
+    }
+
+    // MARK: - Appends
+
+    static func appendAll(_ boxes: [JournalWrite.AppendBox], _ db: PostgresSession, _ quota: QuotaGuard) throws {
+        var admitted: [JournalWrite.AppendBox] = []
+        for box in boxes {
+            do {
+                try quota.admit(box.events) { try usedBytes(db) }
+                admitted.append(box)
+            } catch let full as JournalFull {
+                box.full = full
+            }
+        }
+        let events = admitted.flatMap(\.events)
+        guard !events.isEmpty else { return }
+        // A throttle counts under a lock per key, one event after another: those groups go row by row.
+        let appended = events.contains { $0.gates.contains { !$0.throttles.isEmpty } }
+            ? try events.map { try insert($0, db) }
+            : try insertBatch(events, db)
+        var offset = 0
+        for box in admitted {
+            box.appended = Array(appended[offset..<offset + box.events.count])
+            offset += box.events.count
+        }
+    }
+
+    /// Inserts events without throttles: ids drawn first (in order, so a user's deliveries in the
+    /// batch keep their order), then the events, their names and their deliveries in one insert each.
+    private static func insertBatch(_ events: [NewEvent], _ db: PostgresSession) throws -> [AppendedEvent] {
+        let deliveryCount = events.reduce(0) { $0 + $1.targets.count }
+        var b = SQLBinds()
+        let ids = try db.run("""
+            SELECT ARRAY(SELECT nextval(pg_get_serial_sequence('events', 'id')) FROM generate_series(1, \(b.add(events.count)))),
+                   ARRAY(SELECT nextval(pg_get_serial_sequence('deliveries', 'id')) FROM generate_series(1, \(b.add(deliveryCount))))
+            """, b.bindings).first!.makeRandomAccess()
+        let eventIds = try ids.at(0, as: [Int64].self).sorted()
+        let deliveryIds = try ids.at(1, as: [Int64].self).sorted()
+
+        var e = SQLBinds()
+        try db.run("""
+            INSERT INTO events (id, route, source, name, user_id, received_at, canonical) OVERRIDING SYSTEM VALUE
+            SELECT id, route, source, CASE WHEN has_name THEN name END, CASE WHEN has_user THEN user_id END, received_at, canonical
+            FROM unnest(\(e.add(eventIds)), \(e.add(events.map(\.route))), \(e.add(events.map(\.source))),
+                        \(e.add(events.map { $0.name ?? "" })), \(e.add(events.map { $0.name != nil })),
+                        \(e.add(events.map { $0.userId ?? "" })), \(e.add(events.map { $0.userId != nil })),
+                        \(e.add(events.map(\.receivedAt.milliseconds))), \(e.add(events.map { ByteBuffer(bytes: $0.canonical) })))
+                AS x(id, route, source, name, has_name, user_id, has_user, received_at, canonical)
+            """, e.bindings)
+
+        // The first event of its name (per route) in the journal: its name was not there before.
+        var firstOfName = Array(repeating: false, count: events.count)
+        let named = events.indices.filter { events[$0].name != nil }
+        if !named.isEmpty {
+            var n = SQLBinds()
+            let new = Set(try db.run("""
+                INSERT INTO event_names (route, name)
+                SELECT DISTINCT route, name FROM unnest(\(n.add(named.map { events[$0].route })), \(n.add(named.map { events[$0].name! }))) AS x(route, name)
+                ON CONFLICT DO NOTHING RETURNING route || chr(31) || name
+                """, n.bindings).map { try $0.makeRandomAccess().at(0, as: String.self) })
+            var seen: Set<String> = []
+            for i in named {
+                let key = events[i].route + "\u{1F}" + events[i].name!
+                if new.contains(key), seen.insert(key).inserted { firstOfName[i] = true }
+            }
+        }
+
+        // Each (target, user) line's pending deliveries before this batch.
+        struct Line: Hashable { let target: String, user: String }
+        let lines = Set(events.flatMap { event in event.userId.map { user in event.targets.map { Line(target: $0, user: user) } } ?? [] })
+        var pending: [Line: [Int64]] = [:]
+        if !lines.isEmpty {
+            var p = SQLBinds()
+            let list = Array(lines)
+            for row in try db.run("""
+                SELECT l.target, l.user_id, d.id FROM unnest(\(p.add(list.map(\.target))), \(p.add(list.map(\.user)))) AS l(target, user_id)
+                CROSS JOIN LATERAL (SELECT id FROM deliveries WHERE target = l.target AND user_id = l.user_id AND state = 'pending'
+                                    ORDER BY id LIMIT \(p.add(AppendedEvent.earlierPendingLimit + 1))) d
+                ORDER BY d.id
+                """, p.bindings) {
+                let r = row.makeRandomAccess()
+                pending[Line(target: try r.at(0), user: try r.at(1)), default: []].append(try r.at(2))
+            }
+        }
+
+        var rows: (id: [Int64], event: [Int64], target: [String], user: [String], hasUser: [Bool], state: [String],
+                   due: [Int64], reason: [String], updated: [Int64]) = ([], [], [], [], [], [], [], [], [])
+        var appended: [AppendedEvent] = []
+        var next = 0
+        for (i, event) in events.enumerated() {
+            var ids: [Int64] = [], earlier: [[Int64]] = [], skipped: [Bool] = []
+            for (t, target) in event.targets.enumerated() {
+                let id = deliveryIds[next]
+                next += 1
+                let skip = t < event.gates.count ? event.gates[t].skip : nil
+                var before: [Int64] = []
+                if skip == nil, let user = event.userId {
+                    let line = Line(target: target, user: user)
+                    before = Array((pending[line] ?? []).prefix(AppendedEvent.earlierPendingLimit + 1))
+                    pending[line, default: []].append(id)
+                }
+                rows.id.append(id)
+                rows.event.append(eventIds[i])
+                rows.target.append(target)
+                rows.user.append(event.userId ?? "")
+                rows.hasUser.append(event.userId != nil)
+                rows.state.append(skip == nil ? "pending" : "skipped")
+                // One queued behind others is due at once: the order rule, not the lease, holds it back.
+                rows.due.append(before.isEmpty ? event.firstAttemptDue.milliseconds : event.receivedAt.milliseconds)
+                rows.reason.append(skip ?? "")
+                rows.updated.append(event.receivedAt.milliseconds)
+                ids.append(id)
+                earlier.append(before)
+                skipped.append(skip != nil)
+            }
+            var result = AppendedEvent(eventId: eventIds[i], firstOfName: firstOfName[i], deliveryIds: ids, earlierPending: earlier)
+            result.skipped = skipped
+            appended.append(result)
+        }
+        if !rows.id.isEmpty {
+            var d = SQLBinds()
+            try db.run("""
+                INSERT INTO deliveries (id, event_id, target, user_id, state, attempts, next_attempt_at, last_error, updated_at)
+                OVERRIDING SYSTEM VALUE
+                SELECT id, event_id, target, CASE WHEN has_user THEN user_id END, state, 0,
+                       CASE WHEN state = 'pending' THEN due END, CASE WHEN state = 'skipped' THEN reason END, updated
+                FROM unnest(\(d.add(rows.id)), \(d.add(rows.event)), \(d.add(rows.target)), \(d.add(rows.user)), \(d.add(rows.hasUser)),
+                            \(d.add(rows.state)), \(d.add(rows.due)), \(d.add(rows.reason)), \(d.add(rows.updated)))
+                    AS x(id, event_id, target, user_id, has_user, state, due, reason, updated)
+                """, d.bindings)
+        }
+        return appended
+    }
+
+    // MARK: - Outcomes
+
+    /// Records outcomes in one statement per run of distinct deliveries (a delivery's outcomes
+    /// in one group are applied one after another, in order).
+    static func recordAll(_ outcomes: [DeliveryOutcome], _ db: PostgresSession) throws {
+        var chunk: [DeliveryOutcome] = []
+        var ids: Set<Int64> = []
+        for outcome in outcomes {
+            if !ids.insert(outcome.deliveryId).inserted {
+                try recordBatch(chunk, db)
+                chunk = []
+                ids = [outcome.deliveryId]
+            }
+            chunk.append(outcome)
+        }
+        try recordBatch(chunk, db)
+    }
+
+    private static func recordBatch(_ outcomes: [DeliveryOutcome], _ db: PostgresSession) throws {
+        guard !outcomes.isEmpty else { return }
+        var b = SQLBinds()
+        // delivered, dead and skipped are final (replay re-opens a dead one).
+        try db.run("""
+            WITH o AS (
+                SELECT * FROM unnest(\(b.add(outcomes.map(\.deliveryId))), \(b.add(outcomes.map(\.state.rawValue))),
+                                     \(b.add(outcomes.map(\.attempts))),
+                                     \(b.add(outcomes.map { $0.nextAttemptAt?.milliseconds ?? 0 })), \(b.add(outcomes.map { $0.nextAttemptAt != nil })),
+                                     \(b.add(outcomes.map { $0.lastStatus ?? 0 })), \(b.add(outcomes.map { $0.lastStatus != nil })),
+                                     \(b.add(outcomes.map { $0.lastError ?? "" })), \(b.add(outcomes.map { $0.lastError != nil })),
+                                     \(b.add(outcomes.map(\.at.milliseconds))), \(b.add(outcomes.map(\.failedAttempt))),
+                                     \(b.add(outcomes.map { $0.excerpt ?? "" })), \(b.add(outcomes.map { $0.excerpt != nil })))
+                    AS o(id, state, attempts, next_at, has_next, status, has_status, error, has_error, at, failed, excerpt, has_excerpt)),
+            changed AS (
+                UPDATE deliveries d SET state = o.state, attempts = o.attempts,
+                    next_attempt_at = CASE WHEN o.has_next THEN o.next_at END,
+                    last_status = CASE WHEN o.has_status THEN o.status END,
+                    last_error = CASE WHEN o.has_error THEN o.error END, updated_at = o.at,
+                    excerpt = CASE WHEN o.failed AND o.has_excerpt THEN o.excerpt ELSE d.excerpt END
+                FROM o WHERE d.id = o.id AND d.state = 'pending'
+                RETURNING d.id, o.at, o.status, o.has_status, o.error, o.has_error, o.failed)
+            INSERT INTO attempts (delivery_id, at, status, error)
+            SELECT id, at, CASE WHEN has_status THEN status END, CASE WHEN has_error THEN error END FROM changed WHERE failed
+            """, b.bindings)
+    }
+}
