@@ -113,12 +113,11 @@ public struct IngressPipeline: Sendable {
             for (i, skipped) in appended.skipped.enumerated() where skipped { metrics.skipped(target: targets[i].name) }
         }
         // A delivery that waits behind an earlier one of the same user is left to the retry
-        // worker, which sends it in turn. Decided once per delivery: by event, then target. On a
-        // shared journal an outcome known here but not yet committed does not count: another
-        // instance may claim the follower as soon as it is, so it is left to the claims.
-        let waiting = appendedEvents.map { appended in
-            appended.deliveryIds.indices.map { appended.waits(target: $0, isSettled: journal.isShared ? { _ in false } : dispatcher.isSettled) }
+        // worker, which sends it in turn. Decided once per delivery: by event, then target.
+        var waiting = appendedEvents.map { appended in
+            appended.deliveryIds.indices.map { appended.waits(target: $0, isSettled: dispatcher.isSettled) }
         }
+        if journal.isShared { claimFollowers(appendedEvents, &waiting) }
         if waiting.joined().contains(true) { dispatcher.noteFollowerWaiting() }
         // Not sent now: waiting behind the user's earlier event, or left out by a vendor rule.
         let held = zip(appendedEvents, waiting).map { appended, waits in
@@ -163,5 +162,20 @@ public struct IngressPipeline: Sendable {
         }
         metrics.accepted(route: route.name, count: appendedEvents.count)
         return route.endpoint.successAnswer(for: appendedEvents, delivered: false)
+    }
+
+    /// On a shared journal, a delivery behind earlier ones whose outcomes are known here but not
+    /// yet committed is sent only once claimed: another instance may claim it the moment those
+    /// commit. The ones another instance got first are left waiting (it sends them).
+    private func claimFollowers(_ appendedEvents: [AppendedEvent], _ waiting: inout [[Bool]]) {
+        var followers: [(event: Int, target: Int)] = []
+        for (e, appended) in appendedEvents.enumerated() {
+            for i in appended.deliveryIds.indices where !waiting[e][i] && appended.waits(target: i) { followers.append((e, i)) }
+        }
+        guard !followers.isEmpty else { return }
+        let now = clock.now()
+        let claimed = (try? journal.claim(followers.map { appendedEvents[$0.event].deliveryIds[$0.target] }, now: now,
+                                          leaseUntil: Instant(milliseconds: now.milliseconds + attemptLeaseMilliseconds))) ?? []
+        for (e, i) in followers where !claimed.contains(appendedEvents[e].deliveryIds[i]) { waiting[e][i] = true }
     }
 }

@@ -29,6 +29,10 @@ public protocol Journal: Sendable {
     /// `headOfLine`, leased to the caller like `claimDue` on a shared journal; nil when another
     /// instance claimed it first.
     func claimHeadOfLine(target: String, userId: String, now: Instant, leaseUntil: Instant) throws -> DueDelivery?
+    /// Leases those of `deliveryIds` that are pending and due at `now` (nobody else holds them)
+    /// to the caller until `leaseUntil`; returns the ones it got. On a journal of one gateway,
+    /// all of them: the dispatcher's in-flight set is the claim there.
+    func claim(_ deliveryIds: [Int64], now: Instant, leaseUntil: Instant) throws -> Set<Int64>
     /// True when the delivery is still pending (not delivered or dead).
     func isPending(deliveryId: Int64) throws -> Bool
     /// Deliveries in the given states, newest first.
@@ -76,5 +80,9 @@ extension Journal {
 
     public func claimHeadOfLine(target: String, userId: String, now: Instant, leaseUntil: Instant) throws -> DueDelivery? {
         try headOfLine(target: target, userId: userId, now: now)
+    }
+
+    public func claim(_ deliveryIds: [Int64], now: Instant, leaseUntil: Instant) throws -> Set<Int64> {
+        Set(deliveryIds)
     }
 }

@@ -136,8 +136,8 @@ extension PostgresJournal {
                 rows.user.append(event.userId ?? "")
                 rows.hasUser.append(event.userId != nil)
                 rows.state.append(skip == nil ? "pending" : "skipped")
-                // One queued behind others is due at once: the order rule, not the lease, holds it back.
-                rows.due.append(before.isEmpty ? event.firstAttemptDue.milliseconds : event.receivedAt.milliseconds)
+                // One queued behind others waits until the one before it settles (see `waiting`).
+                rows.due.append(before.isEmpty ? event.firstAttemptDue.milliseconds : waiting)
                 rows.reason.append(skip ?? "")
                 rows.updated.append(event.receivedAt.milliseconds)
                 ids.append(id)
@@ -185,7 +185,7 @@ extension PostgresJournal {
         guard !outcomes.isEmpty else { return }
         var b = SQLBinds()
         // delivered, dead and skipped are final (replay re-opens a dead one).
-        try db.run("""
+        let settled = try db.run("""
             WITH o AS (
                 SELECT * FROM unnest(\(b.add(outcomes.map(\.deliveryId))), \(b.add(outcomes.map(\.state.rawValue))),
                                      \(b.add(outcomes.map(\.attempts))),
@@ -202,9 +202,40 @@ extension PostgresJournal {
                     last_error = CASE WHEN o.has_error THEN o.error END, updated_at = o.at,
                     excerpt = CASE WHEN o.failed AND o.has_excerpt THEN o.excerpt ELSE d.excerpt END
                 FROM o WHERE d.id = o.id AND d.state = 'pending'
-                RETURNING d.id, o.at, o.status, o.has_status, o.error, o.has_error, o.failed)
-            INSERT INTO attempts (delivery_id, at, status, error)
-            SELECT id, at, CASE WHEN has_status THEN status END, CASE WHEN has_error THEN error END FROM changed WHERE failed
+                RETURNING d.id, d.target, d.user_id, d.state, o.at, o.status, o.has_status, o.error, o.has_error, o.failed),
+            history AS (
+                INSERT INTO attempts (delivery_id, at, status, error)
+                SELECT id, at, CASE WHEN has_status THEN status END, CASE WHEN has_error THEN error END FROM changed WHERE failed)
+            SELECT target, user_id, at FROM changed WHERE state <> 'pending' AND user_id IS NOT NULL
+            """, b.bindings).map { row in
+            let r = row.makeRandomAccess()
+            return (target: try r.at(0, as: String.self), user: try r.at(1, as: String.self), at: try r.at(2, as: Int64.self))
+        }
+        guard !settled.isEmpty else { return }
+        // Each settled delivery's line moves on: the next one of that user becomes due. (In a
+        // statement of its own: the one above cannot see its own updates.)
+        var p = SQLBinds()
+        try db.run("""
+            UPDATE deliveries d SET next_attempt_at = x.at FROM (
+                SELECT DISTINCT ON (n.id) n.id, l.at
+                FROM unnest(\(p.add(settled.map(\.target))), \(p.add(settled.map(\.user))), \(p.add(settled.map(\.at)))) AS l(target, user_id, at)
+                CROSS JOIN LATERAL (SELECT id FROM deliveries WHERE target = l.target AND user_id = l.user_id AND state = 'pending'
+                                    ORDER BY id LIMIT 1) n
+                ORDER BY n.id, l.at) x
+            WHERE d.id = x.id AND d.next_attempt_at = \(p.add(waiting))
+            """, p.bindings)
+    }
+
+    /// Makes due the waiting deliveries that nothing is ahead of any more, though no settle
+    /// promoted them: when an instance appended one behind a delivery that another instance
+    /// settled in the same moment, neither transaction saw the other's row.
+    static func promoteStranded(now: Instant, _ db: PostgresSession) throws {
+        var b = SQLBinds()
+        try db.run("""
+            UPDATE deliveries d SET next_attempt_at = \(b.add(now.milliseconds))
+            WHERE d.state = 'pending' AND d.next_attempt_at = \(b.add(waiting))
+              AND NOT EXISTS (SELECT 1 FROM deliveries p
+                              WHERE p.target = d.target AND p.user_id = d.user_id AND p.state = 'pending' AND p.id < d.id)
             """, b.bindings)
     }
 }

@@ -126,8 +126,7 @@ extension PostgresJournal {
                 skipped.append(true)
                 continue
             }
-            // One queued behind others is due at once: the order rule, not the lease, holds it
-            // back (and whoever claims it first sends it).
+            // One queued behind others waits until the one before it settles (see `waiting`).
             var d = SQLBinds()
             let user = d.add(event.userId), targetBind = d.add(target), received = d.add(event.receivedAt.milliseconds)
             let inserted = try db.run("""
@@ -137,7 +136,7 @@ extension PostgresJournal {
                 d AS (
                     INSERT INTO deliveries (event_id, target, user_id, state, attempts, next_attempt_at, updated_at)
                     VALUES (\(d.add(eventId)), \(targetBind), \(user), 'pending', 0,
-                            CASE WHEN EXISTS (SELECT 1 FROM earlier) THEN \(received) ELSE \(d.add(event.firstAttemptDue.milliseconds)) END,
+                            CASE WHEN EXISTS (SELECT 1 FROM earlier) THEN \(d.add(waiting)) ELSE \(d.add(event.firstAttemptDue.milliseconds)) END,
                             \(received))
                     RETURNING id)
                 SELECT d.id, ARRAY(SELECT id FROM earlier ORDER BY id) FROM d

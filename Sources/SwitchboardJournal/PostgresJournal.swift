@@ -57,6 +57,8 @@ public final class PostgresJournal: Journal, @unchecked Sendable {
         }
     }
 
+    private let sweepLock = NSLock()
+    private var sweptAt: Int64 = 0
     private let closing = NSLock()
     private var closed = false
 
@@ -92,6 +94,13 @@ public final class PostgresJournal: Journal, @unchecked Sendable {
     }
 
     // MARK: - Due deliveries and claims
+
+    /// The `next_attempt_at` of a delivery waiting behind an earlier pending one of its user: far
+    /// beyond any due time, so claims never scan it. Settling the one before makes it due (see
+    /// `recordBatch`); on SQLite the order rule in the due query is enough.
+    static let waiting: Int64 = 9_000_000_000_000_000
+    /// When stranded waiting deliveries were last looked for (`promoteStranded`).
+    private static let strandedSweepMilliseconds: Int64 = 5_000
 
     /// `received_at` is when the delivery's retry window starts: the event's acceptance, or for a
     /// backfilled delivery the time it was added.
@@ -132,6 +141,13 @@ public final class PostgresJournal: Journal, @unchecked Sendable {
 
     public func claimDue(now: Instant, limit: Int, excluding: Set<Int64>, leaseUntil: Instant) throws -> [DueDelivery] {
         try read("claim due deliveries") { session in
+            if sweepLock.withLock({ () -> Bool in
+                guard now.milliseconds - sweptAt >= Self.strandedSweepMilliseconds else { return false }
+                sweptAt = now.milliseconds
+                return true
+            }) {
+                try Self.promoteStranded(now: now, session)
+            }
             // Rows another instance is claiming right now are skipped, not waited for; a row it
             // claimed a moment ago is re-checked against its new lease and left out.
             var binds = SQLBinds()
@@ -176,6 +192,20 @@ public final class PostgresJournal: Journal, @unchecked Sendable {
                 RETURNING \(Self.dueColumns)
                 """
             return try session.run(sql, binds.bindings).first.map(Self.dueDelivery)
+        }
+    }
+
+    public func claim(_ deliveryIds: [Int64], now: Instant, leaseUntil: Instant) throws -> Set<Int64> {
+        guard !deliveryIds.isEmpty else { return [] }
+        return try read("claim deliveries") { session in
+            var binds = SQLBinds()
+            let sql = """
+                UPDATE deliveries SET next_attempt_at = \(binds.add(leaseUntil.milliseconds))
+                WHERE id = ANY(\(binds.add(deliveryIds))) AND state = 'pending'
+                  AND (next_attempt_at <= \(binds.add(now.milliseconds)) OR next_attempt_at = \(binds.add(Self.waiting)))
+                RETURNING id
+                """
+            return Set(try session.run(sql, binds.bindings).map { try $0.makeRandomAccess().at(0, as: Int64.self) })
         }
     }
 
@@ -244,7 +274,8 @@ public final class PostgresJournal: Journal, @unchecked Sendable {
                     deliveryId: try r.at(0), eventId: try r.at(1), route: try r.at(2), target: try r.at(3), eventName: try r.at(4),
                     userId: try r.at(5), receivedAt: Instant(milliseconds: try r.at(6)),
                     state: DeliveryState(rawValue: try r.at(7)) ?? .pending, attempts: try r.at(8),
-                    nextAttemptAt: try r.at(9, as: Int64?.self).map(Instant.init(milliseconds:)), lastStatus: try r.at(10),
+                    nextAttemptAt: try r.at(9, as: Int64?.self).flatMap { $0 == Self.waiting ? nil : Instant(milliseconds: $0) },
+                    lastStatus: try r.at(10),
                     lastError: try r.at(11), updatedAt: Instant(milliseconds: try r.at(12)), excerpt: try r.at(13))
             }
         }

@@ -70,6 +70,14 @@ enum PostgresSchema {
             "CREATE INDEX rule_hits_key ON rule_hits(scope, key, expires_at)",
             "CREATE INDEX rule_hits_expiry ON rule_hits(expires_at)",
         ]),
+        // Every delivery is inserted pending and updated once settled, leaving a dead row and dead
+        // entries in the pending-only indexes that every claim scans: vacuum it early and often.
+        (2, "vacuum deliveries early", [
+            """
+            ALTER TABLE deliveries SET (autovacuum_vacuum_scale_factor = 0.01, autovacuum_vacuum_threshold = 1000,
+                                        autovacuum_analyze_scale_factor = 0.02, autovacuum_vacuum_cost_delay = 0)
+            """,
+        ]),
     ]
 
     /// Applies the migrations this database lacks, each in its own transaction, one instance at a time.
