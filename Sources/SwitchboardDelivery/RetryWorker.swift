@@ -31,10 +31,18 @@ public struct RetryWorker: Service {
         self.logger = logger
     }
 
+    /// On a shared journal, the least time between two polls: each is a query on the database
+    /// server, and under load a settled delivery wakes the worker many times a second.
+    static let sharedPollSpacing: Duration = .milliseconds(20)
+
     public func run() async throws {
         while !Task.isCancelledOrShuttingDown {
+            let started = ContinuousClock.now
             runOnce()
             await dispatcher.wakeup.wait(timeout: interval)
+            if journal.isShared, ContinuousClock.now - started < Self.sharedPollSpacing {
+                try? await Task.sleep(until: started + Self.sharedPollSpacing)
+            }
         }
     }
 

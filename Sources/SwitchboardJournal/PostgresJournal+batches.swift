@@ -56,62 +56,29 @@ extension PostgresJournal {
         }
     }
 
-    /// Inserts events without throttles: ids drawn first (in order, so a user's deliveries in the
-    /// batch keep their order), then the events, their names and their deliveries in one insert each.
+    /// Inserts events without throttles in two statements: the first draws the ids (in order, so
+    /// a user's deliveries in the batch keep their order) and reads each user's pending line; the
+    /// second inserts the events, their deliveries and their names together.
     private static func insertBatch(_ events: [NewEvent], _ db: PostgresSession) throws -> [AppendedEvent] {
-        let deliveryCount = events.reduce(0) { $0 + $1.targets.count }
-        var b = SQLBinds()
-        let ids = try db.run("""
-            SELECT ARRAY(SELECT nextval(pg_get_serial_sequence('events', 'id')) FROM generate_series(1, \(b.add(events.count)))),
-                   ARRAY(SELECT nextval(pg_get_serial_sequence('deliveries', 'id')) FROM generate_series(1, \(b.add(deliveryCount))))
-            """, b.bindings).first!.makeRandomAccess()
-        let eventIds = try ids.at(0, as: [Int64].self).sorted()
-        let deliveryIds = try ids.at(1, as: [Int64].self).sorted()
-
-        var e = SQLBinds()
-        try db.run("""
-            INSERT INTO events (id, route, source, name, user_id, received_at, canonical) OVERRIDING SYSTEM VALUE
-            SELECT id, route, source, CASE WHEN has_name THEN name END, CASE WHEN has_user THEN user_id END, received_at, canonical
-            FROM unnest(\(e.add(eventIds)), \(e.add(events.map(\.route))), \(e.add(events.map(\.source))),
-                        \(e.add(events.map { $0.name ?? "" })), \(e.add(events.map { $0.name != nil })),
-                        \(e.add(events.map { $0.userId ?? "" })), \(e.add(events.map { $0.userId != nil })),
-                        \(e.add(events.map(\.receivedAt.milliseconds))), \(e.add(events.map { ByteBuffer(bytes: $0.canonical) })))
-                AS x(id, route, source, name, has_name, user_id, has_user, received_at, canonical)
-            """, e.bindings)
-
-        // The first event of its name (per route) in the journal: its name was not there before.
-        var firstOfName = Array(repeating: false, count: events.count)
-        let named = events.indices.filter { events[$0].name != nil }
-        if !named.isEmpty {
-            var n = SQLBinds()
-            let new = Set(try db.run("""
-                INSERT INTO event_names (route, name)
-                SELECT DISTINCT route, name FROM unnest(\(n.add(named.map { events[$0].route })), \(n.add(named.map { events[$0].name! }))) AS x(route, name)
-                ON CONFLICT DO NOTHING RETURNING route || chr(31) || name
-                """, n.bindings).map { try $0.makeRandomAccess().at(0, as: String.self) })
-            var seen: Set<String> = []
-            for i in named {
-                let key = events[i].route + "\u{1F}" + events[i].name!
-                if new.contains(key), seen.insert(key).inserted { firstOfName[i] = true }
-            }
-        }
-
-        // Each (target, user) line's pending deliveries before this batch.
         struct Line: Hashable { let target: String, user: String }
-        let lines = Set(events.flatMap { event in event.userId.map { user in event.targets.map { Line(target: $0, user: user) } } ?? [] })
-        var pending: [Line: [Int64]] = [:]
-        if !lines.isEmpty {
-            var p = SQLBinds()
-            let list = Array(lines)
-            for row in try db.run("""
-                SELECT l.target, l.user_id, d.id FROM unnest(\(p.add(list.map(\.target))), \(p.add(list.map(\.user)))) AS l(target, user_id)
+        let lines = Array(Set(events.flatMap { event in event.userId.map { user in event.targets.map { Line(target: $0, user: user) } } ?? [] }))
+        var b = SQLBinds()
+        let drawn = try db.run("""
+            WITH line AS (
+                SELECT l.i, d.id FROM unnest(\(b.add(lines.map(\.target))), \(b.add(lines.map(\.user)))) WITH ORDINALITY AS l(target, user_id, i)
                 CROSS JOIN LATERAL (SELECT id FROM deliveries WHERE target = l.target AND user_id = l.user_id AND state = 'pending'
-                                    ORDER BY id LIMIT \(p.add(AppendedEvent.earlierPendingLimit + 1))) d
-                ORDER BY d.id
-                """, p.bindings) {
-                let r = row.makeRandomAccess()
-                pending[Line(target: try r.at(0), user: try r.at(1)), default: []].append(try r.at(2))
-            }
+                                    ORDER BY id LIMIT \(b.add(AppendedEvent.earlierPendingLimit + 1))) d)
+            SELECT ARRAY(SELECT nextval(pg_get_serial_sequence('events', 'id')) FROM generate_series(1, \(b.add(events.count)))),
+                   ARRAY(SELECT nextval(pg_get_serial_sequence('deliveries', 'id'))
+                         FROM generate_series(1, \(b.add(events.reduce(0) { $0 + $1.targets.count })))),
+                   ARRAY(SELECT i FROM line ORDER BY id), ARRAY(SELECT id FROM line ORDER BY id)
+            """, b.bindings).first!.makeRandomAccess()
+        let eventIds = try drawn.at(0, as: [Int64].self).sorted()
+        let deliveryIds = try drawn.at(1, as: [Int64].self).sorted()
+        // Each (target, user) line's pending deliveries before this batch, oldest first.
+        var pending: [Line: [Int64]] = [:]
+        for (i, id) in zip(try drawn.at(2, as: [Int64].self), try drawn.at(3, as: [Int64].self)) {
+            pending[lines[Int(i) - 1], default: []].append(id)
         }
 
         var rows: (id: [Int64], event: [Int64], target: [String], user: [String], hasUser: [Bool], state: [String],
@@ -144,21 +111,43 @@ extension PostgresJournal {
                 earlier.append(before)
                 skipped.append(skip != nil)
             }
-            var result = AppendedEvent(eventId: eventIds[i], firstOfName: firstOfName[i], deliveryIds: ids, earlierPending: earlier)
-            result.skipped = skipped
-            appended.append(result)
+            appended.append(AppendedEvent(eventId: eventIds[i], firstOfName: false, deliveryIds: ids, earlierPending: earlier))
+            appended[i].skipped = skipped
         }
-        if !rows.id.isEmpty {
-            var d = SQLBinds()
-            try db.run("""
+
+        let named = events.indices.filter { events[$0].name != nil }
+        var e = SQLBinds()
+        // Parent and child rows in one statement: the foreign key is checked at its end.
+        let newNames = Set(try db.run("""
+            WITH e AS (
+                INSERT INTO events (id, route, source, name, user_id, received_at, canonical) OVERRIDING SYSTEM VALUE
+                SELECT id, route, source, CASE WHEN has_name THEN name END, CASE WHEN has_user THEN user_id END, received_at, canonical
+                FROM unnest(\(e.add(eventIds)), \(e.add(events.map(\.route))), \(e.add(events.map(\.source))),
+                            \(e.add(events.map { $0.name ?? "" })), \(e.add(events.map { $0.name != nil })),
+                            \(e.add(events.map { $0.userId ?? "" })), \(e.add(events.map { $0.userId != nil })),
+                            \(e.add(events.map(\.receivedAt.milliseconds))), \(e.add(events.map { ByteBuffer(bytes: $0.canonical) })))
+                    AS x(id, route, source, name, has_name, user_id, has_user, received_at, canonical)),
+            d AS (
                 INSERT INTO deliveries (id, event_id, target, user_id, state, attempts, next_attempt_at, last_error, updated_at)
                 OVERRIDING SYSTEM VALUE
                 SELECT id, event_id, target, CASE WHEN has_user THEN user_id END, state, 0,
                        CASE WHEN state = 'pending' THEN due END, CASE WHEN state = 'skipped' THEN reason END, updated
-                FROM unnest(\(d.add(rows.id)), \(d.add(rows.event)), \(d.add(rows.target)), \(d.add(rows.user)), \(d.add(rows.hasUser)),
-                            \(d.add(rows.state)), \(d.add(rows.due)), \(d.add(rows.reason)), \(d.add(rows.updated)))
-                    AS x(id, event_id, target, user_id, has_user, state, due, reason, updated)
-                """, d.bindings)
+                FROM unnest(\(e.add(rows.id)), \(e.add(rows.event)), \(e.add(rows.target)), \(e.add(rows.user)), \(e.add(rows.hasUser)),
+                            \(e.add(rows.state)), \(e.add(rows.due)), \(e.add(rows.reason)), \(e.add(rows.updated)))
+                    AS x(id, event_id, target, user_id, has_user, state, due, reason, updated))
+            INSERT INTO event_names (route, name)
+            SELECT DISTINCT route, name FROM unnest(\(e.add(named.map { events[$0].route })), \(e.add(named.map { events[$0].name! }))) AS x(route, name)
+            ON CONFLICT DO NOTHING RETURNING route || chr(31) || name
+            """, e.bindings).map { try $0.makeRandomAccess().at(0, as: String.self) })
+        // The first event of its name (per route) in the journal: its name was not there before.
+        var seen: Set<String> = []
+        for i in named {
+            let key = events[i].route + "\u{1F}" + events[i].name!
+            guard newNames.contains(key), seen.insert(key).inserted else { continue }
+            var first = AppendedEvent(eventId: appended[i].eventId, firstOfName: true, deliveryIds: appended[i].deliveryIds,
+                                      earlierPending: appended[i].earlierPending)
+            first.skipped = appended[i].skipped
+            appended[i] = first
         }
         return appended
     }
