@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PostgresNIO
 
 /// One PostgreSQL connection used from ordinary threads: each statement blocks its caller until
@@ -60,11 +61,19 @@ final class PostgresSession: @unchecked Sendable {
         }
     }
 
+    /// No TLS, or TLS that verifies the server's certificate and name (`sslmode=require`).
+    private func tls() throws -> PostgresConnection.Configuration.TLS {
+        guard settings.requireTLS else { return .disable }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let file = settings.rootCertificateFile { configuration.trustRoots = .file(file) }
+        return .require(try NIOSSLContext(configuration: configuration))
+    }
+
     private func open() throws -> PostgresConnection {
         if let connection, !connection.isClosed { return connection }
         var configuration = PostgresConnection.Configuration(
             host: settings.host, port: settings.port, username: settings.username, password: settings.password,
-            database: settings.database, tls: .disable)
+            database: settings.database, tls: try tls())
         configuration.options.connectTimeout = .seconds(10)
         if let schema = settings.schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
         let id = Self.ids.withLock { () -> Int in

@@ -11,6 +11,10 @@ public struct PostgresSettings: Sendable, Equatable {
     public var password: String?
     /// The schema the journal's tables are in (`?schema=` in the URL); nil: the user's default.
     public var schema: String?
+    /// `?sslmode=require`: TLS, the server's certificate and name verified (against the system's
+    /// CAs, or `?sslrootcert=FILE`'s); the connection fails without it. Default: no TLS.
+    public var requireTLS = false
+    public var rootCertificateFile: String?
     /// Connections for reads (the writer has one of its own).
     public var readConnections = 4
 
@@ -53,8 +57,20 @@ public struct PostgresSettings: Sendable, Equatable {
                     throw JournalError(operation: "open", reason: "?schema= takes a plain name (letters, digits, _)")
                 }
                 schema = name
+            case "sslmode":
+                switch item.value {
+                case "disable": requireTLS = false
+                case "require", "verify-full": requireTLS = true
+                default: throw JournalError(operation: "open", reason: "?sslmode= takes disable or require (which verifies the server)")
+                }
+            case "sslrootcert":
+                guard let file = item.value, !file.isEmpty else {
+                    throw JournalError(operation: "open", reason: "?sslrootcert= names a PEM file of CA certificates")
+                }
+                rootCertificateFile = file
             default:
-                throw JournalError(operation: "open", reason: "the PostgreSQL URL's option '\(item.name)' is unknown (known: schema)")
+                throw JournalError(operation: "open",
+                                   reason: "the PostgreSQL URL's option '\(item.name)' is unknown (known: schema, sslmode, sslrootcert)")
             }
         }
     }
@@ -62,5 +78,6 @@ public struct PostgresSettings: Sendable, Equatable {
     /// The URL without the password, for messages.
     public var description: String {
         "postgres://\(username)@\(host):\(port)/\(database)" + (schema.map { "?schema=\($0)" } ?? "")
+            + (requireTLS ? (schema == nil ? "?" : "&") + "sslmode=require" : "")
     }
 }

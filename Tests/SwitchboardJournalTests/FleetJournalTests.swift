@@ -86,4 +86,19 @@ struct FleetJournalTests {
         }
         #expect(skipped.filter { !$0 }.count == 1, "one let through, whichever instance appended it")
     }
+
+    @Test func tlsToTheServerVerifiesItsCertificate() async throws {
+        let tls = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("fixtures/tls").path
+        let base = try PostgresTestServer.freshSettings()
+        var settings = try PostgresSettings(url: "\(PostgresTestServer.url!)?schema=\(base.schema!)&sslmode=require&sslrootcert=\(tls)/ca.pem",
+                                            password: PostgresTestServer.password)
+        let journal = try PostgresJournal(settings: settings)
+        defer { journal.close() }
+        #expect(try await journal.append([event(1, user: "u")]).count == 1)
+        settings.rootCertificateFile = "\(tls)/untrusted-ca.pem"
+        #expect(throws: JournalError.self, "a server whose certificate the CA did not sign is refused") {
+            _ = try PostgresJournal(settings: settings)
+        }
+    }
 }
