@@ -22,6 +22,8 @@ import FoundationNetworking
         var gateway: Gateway?
         var run: Task<Void, any Error>?
         var port = 0
+        /// A PostgreSQL journal instead of the SQLite file (its password in the environment).
+        var journalURL: String?
 
         init() async throws {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -40,7 +42,7 @@ import FoundationNetworking
             try """
                 {
                   "listen": "127.0.0.1:0", "mappings": "\(repositoryRoot)/mappings",
-                  "journal": { "path": "\(directory)/journal.sqlite", "durability": "normal" },
+                  "journal": { \(journalURL.map { #""url": "\#($0)""# } ?? #""path": "\#(directory)/journal.sqlite""#), "durability": "normal" },
                   "delivery": { "backoffBaseMs": 50, "backoffCapMs": 200, "pollIntervalMs": 20 },
                   "targets": {
                     "usercom": { "provider": "usercom", "baseURL": "\(vendors.vendor("usercom")!.server.baseURL)", "caFile": "\(fixture("tls/ca.pem"))",
@@ -224,6 +226,45 @@ extension MigrationTests {
             let second = try Gateway(config: Config.parse(Array(FileManager.default.contents(atPath: s.configFile)!), file: s.configFile),
                                      environment: s.environment, logger: Logger(label: "test"))
             await #expect(throws: ConfigProblems.self) { try await second.run(signals: []) }
+        }
+    }
+
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["SWITCHBOARD_TEST_POSTGRES"] != nil, "needs SWITCHBOARD_TEST_POSTGRES"))
+    func onASharedJournalABackfillDeliversAlongsideTheGatewayAndASecondGatewayStarts() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let scenario = try await Scenario()
+        scenario.journalURL = environment["SWITCHBOARD_TEST_POSTGRES"]! + "?schema=migration_\(UUID().uuidString.prefix(8).lowercased())"
+        scenario.environment[PostgresSettings.defaultPasswordVariable] = environment["SWITCHBOARD_TEST_POSTGRES_PASSWORD"] ?? ""
+        try await using(scenario, stop: { await $0.stop() }) { s in
+            try s.writeConfig(route: #"{ "name": "app", "from": "usercom", "to": "usercom", "keys": { "env": "APP_KEYS" } }"#)
+            try await s.startGateway()
+            try await s.send(0..<3)
+            try s.writeConfig(route: #"{ "name": "app", "from": "usercom", "to": "usercom", "shadows": ["flameup"], "keys": { "env": "APP_KEYS" } }"#)
+            #expect(s.gateway!.reloader.reload())
+            let (process, pipe) = try s.command(["backfill", "--config", s.configFile, "--route", "app", "--target", "flameup"])
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(output)")
+            #expect(!output.contains("only watches") && !output.contains("a gateway is delivering"), "both deliver: claims share the work")
+            #expect(output.contains("delivered \(Self.users * 3), dead-lettered 0"), "\(output)")
+            let received = Self.received(s.vendors.flameup)
+            #expect(Set(received.map { "\($0.user)#\($0.seq)" }).count == Self.users * 3)
+            #expect(s.vendors.flameup.duplicates == 0, "no delivery sent by both")
+            for user in Set(received.map(\.user)) {
+                let seqs = received.filter { $0.user == user }.map(\.seq)
+                #expect(seqs == seqs.sorted(), "\(user)'s history in order")
+            }
+            // A second gateway on the same journal starts: no delivery lock on a shared journal.
+            var logger = Logger(label: "test")
+            logger.logLevel = .critical
+            let second = try Gateway(config: Config.parse(Array(FileManager.default.contents(atPath: s.configFile)!), file: s.configFile),
+                                     environment: s.environment, logger: logger)
+            let (ports, continuation) = AsyncStream<Int>.makeStream()
+            let run = Task { try await second.run(signals: [], onListening: { continuation.yield($0) }) }
+            var iterator = ports.makeAsyncIterator()
+            #expect(await iterator.next() ?? 0 > 0)
+            run.cancel()
+            _ = try? await run.value
         }
     }
 }
