@@ -28,15 +28,15 @@ public final class PostgresJournal: Journal, @unchecked Sendable {
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.eventLoops = eventLoops
         let loop = eventLoops.next()
-        writer = PostgresSession(settings: settings, eventLoop: loop, logger: logger)
+        // `normal`: a commit returns before its WAL reaches the disk (a crash of the database
+        // server may lose its last few hundred milliseconds), as SQLite's NORMAL does.
+        writer = PostgresSession(settings: settings, parameters: [("synchronous_commit", durability == .full ? "on" : "off")],
+                                 eventLoop: loop, logger: logger)
         readers = PostgresSessionPool(count: settings.readConnections) {
             PostgresSession(settings: settings, eventLoop: loop, logger: logger)
         }
         do {
             try PostgresSchema.migrate(writer, schema: settings.schema)
-            // `normal`: a commit returns before its WAL reaches the disk (a crash of the server's
-            // machine may lose the last few hundred milliseconds), as SQLite's NORMAL does.
-            try writer.run("SET synchronous_commit = \(durability == .full ? "on" : "off")")
             journalId = try writer.run("SELECT value FROM meta WHERE key = 'journal_id'").first?.makeRandomAccess().at(0) ?? "0"
         } catch {
             writer.close()
@@ -48,8 +48,10 @@ public final class PostgresJournal: Journal, @unchecked Sendable {
             do {
                 try writer.transaction { try Self.applyAll(operations, writer, quota) }
             } catch {
-                // One bad operation must not fail the others: retry each on its own.
-                guard operations.count > 1 else { throw error }
+                // One bad operation must not fail the others: retry each on its own. Only when
+                // the server refused a statement, though: a connection lost at COMMIT may have
+                // committed, and appending again would journal the events twice.
+                guard operations.count > 1, (error as? PSQLError)?.serverInfo != nil else { throw error }
                 for operation in operations {
                     try? writer.transaction { try Self.applyAll([operation], writer, quota) }
                 }

@@ -12,6 +12,8 @@ import PostgresNIO
 /// Never called on an event loop thread: NIO refuses to block one.
 final class PostgresSession: @unchecked Sendable {
     private let settings: PostgresSettings
+    /// Session settings sent at every (re)connection, e.g. `synchronous_commit`.
+    private let parameters: [(String, String)]
     private let eventLoop: any EventLoop
     private let logger: Logger
     private let lock = NSLock()
@@ -19,8 +21,9 @@ final class PostgresSession: @unchecked Sendable {
     private static let ids = NSLock()
     nonisolated(unsafe) private static var nextId = 0
 
-    init(settings: PostgresSettings, eventLoop: any EventLoop, logger: Logger) {
+    init(settings: PostgresSettings, parameters: [(String, String)] = [], eventLoop: any EventLoop, logger: Logger) {
         self.settings = settings
+        self.parameters = parameters
         self.eventLoop = eventLoop
         self.logger = logger
     }
@@ -75,7 +78,7 @@ final class PostgresSession: @unchecked Sendable {
             host: settings.host, port: settings.port, username: settings.username, password: settings.password,
             database: settings.database, tls: try tls())
         configuration.options.connectTimeout = .seconds(10)
-        if let schema = settings.schema { configuration.options.additionalStartupParameters = [("search_path", schema)] }
+        configuration.options.additionalStartupParameters = (settings.schema.map { [("search_path", $0)] } ?? []) + parameters
         let id = Self.ids.withLock { () -> Int in
             Self.nextId += 1
             return Self.nextId
