@@ -10,7 +10,8 @@ port=${PGPORT:-54329}
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -x "$bin/initdb" ] || { echo "postgres.sh: no PostgreSQL server found (apt-get install postgresql)" >&2; exit 1; }
 # PostgreSQL refuses to run as root; as root, the cluster belongs to the `postgres` user.
-as() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+# (From /, which that user can read whatever the checkout's directory allows.)
+as() { if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 password=switchboard-test
 
 case "${1:-}" in
