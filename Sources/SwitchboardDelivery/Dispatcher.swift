@@ -287,11 +287,22 @@ public final class Dispatcher: @unchecked Sendable {
         commit(outcome)
     }
 
-    /// Commits an outcome, then frees the delivery for the next attempt.
-    private func commit(_ outcome: DeliveryOutcome) {
+    /// How often, and how far apart, a failed write of an outcome is tried again before the
+    /// delivery is left to its lease (which sends it again: a duplicate if it was delivered).
+    /// Together shorter than the shortest lease, so no other instance claims it meanwhile.
+    static let recordRetries = 8
+    static let recordRetryDelay: DispatchTimeInterval = .milliseconds(400)
+
+    /// Commits an outcome, then frees the delivery for the next attempt. A journal that is away
+    /// for a moment (a database restart) gets a few more tries first.
+    private func commit(_ outcome: DeliveryOutcome, retry: Int = 0) {
         let deliveryId = outcome.deliveryId
         journal.record([outcome]) { [self] result in
             if case .failure(let error) = result {
+                if retry < Self.recordRetries {
+                    DispatchQueue.global().asyncAfter(deadline: .now() + Self.recordRetryDelay) { self.commit(outcome, retry: retry + 1) }
+                    return
+                }
                 logger.error("could not record a delivery outcome", metadata: ["sb.delivery.id": "\(deliveryId)", "sb.error": "\(error)"])
             }
             let (wake, then) = lock.withLock { () -> (Bool, (@Sendable (DeliveryState) -> Void)?) in

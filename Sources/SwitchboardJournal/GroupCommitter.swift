@@ -4,7 +4,8 @@ import Foundation
 /// share one commit (and one fsync).
 ///
 /// Each round takes everything queued (up to `maxBatch`), runs `commit` once with it, and then
-/// completes each operation with the round's result.
+/// completes each operation with its own result: `commit` returns one error (or nil) per
+/// operation, or throws to fail them all.
 final class GroupCommitter<Operation: Sendable>: @unchecked Sendable {
     typealias Completion = @Sendable (Result<Void, any Error>) -> Void
 
@@ -12,10 +13,10 @@ final class GroupCommitter<Operation: Sendable>: @unchecked Sendable {
     private var queue: [(Operation, Completion)] = []
     private var stopped = false
     private let maxBatch: Int
-    private let commit: ([Operation]) throws -> Void
+    private let commit: ([Operation]) throws -> [(any Error)?]
     private let finished = DispatchSemaphore(value: 0)
 
-    init(name: String, maxBatch: Int = 2048, commit: @escaping ([Operation]) throws -> Void) {
+    init(name: String, maxBatch: Int = 2048, commit: @escaping ([Operation]) throws -> [(any Error)?]) {
         self.maxBatch = maxBatch
         self.commit = commit
         let thread = Thread { [self] in self.run() }
@@ -62,8 +63,44 @@ final class GroupCommitter<Operation: Sendable>: @unchecked Sendable {
             let batch = Array(queue.prefix(maxBatch))
             queue.removeFirst(batch.count)
             condition.unlock()
-            let result = Result { try commit(batch.map(\.0)) }
-            for (_, completion) in batch { completion(result) }
+            let results: [Result<Void, any Error>]
+            do {
+                let errors = try commit(batch.map(\.0))
+                results = batch.indices.map { i in
+                    i < errors.count ? errors[i].map { .failure($0) } ?? .success(()) : .failure(GroupCommitError.noResult)
+                }
+            } catch {
+                results = batch.map { _ in .failure(error) }
+            }
+            for ((_, completion), result) in zip(batch, results) { completion(result) }
+        }
+    }
+}
+
+enum GroupCommitError: Error {
+    /// The commit closure returned fewer results than it was given operations.
+    case noResult
+}
+
+extension GroupCommitter {
+    /// The usual round: all operations in one transaction; if it fails and `retryEach` allows,
+    /// each operation on its own, so that one bad operation does not fail the others.
+    static func oneThenEach(
+        _ operations: [Operation], retryEach: (any Error) -> Bool, transaction: ([Operation]) throws -> Void
+    ) throws -> [(any Error)?] {
+        do {
+            try transaction(operations)
+            return operations.map { _ in nil }
+        } catch {
+            guard operations.count > 1, retryEach(error) else { throw error }
+            return operations.map { operation in
+                do {
+                    try transaction([operation])
+                    return nil
+                } catch {
+                    return error
+                }
+            }
         }
     }
 }

@@ -36,6 +36,8 @@ extension PostgresJournal {
     static func appendAll(_ boxes: [JournalWrite.AppendBox], _ db: PostgresSession, _ quota: QuotaGuard) throws {
         var admitted: [JournalWrite.AppendBox] = []
         for box in boxes {
+            // Nothing is kept from an earlier try of this box (a group that was rolled back).
+            (box.appended, box.full) = ([], nil)
             do {
                 try quota.admit(box.events) { try usedBytes(db) }
                 admitted.append(box)

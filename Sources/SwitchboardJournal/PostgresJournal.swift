@@ -45,16 +45,11 @@ public final class PostgresJournal: Journal, @unchecked Sendable {
         }
         let quota = QuotaGuard(maxBytes: maxBytes)
         committer = GroupCommitter(name: "switchboard.journal.postgres") { [writer] operations in
-            do {
-                try writer.transaction { try Self.applyAll(operations, writer, quota) }
-            } catch {
-                // One bad operation must not fail the others: retry each on its own. Only when
-                // the server refused a statement, though: a connection lost at COMMIT may have
-                // committed, and appending again would journal the events twice.
-                guard operations.count > 1, (error as? PSQLError)?.serverInfo != nil else { throw error }
-                for operation in operations {
-                    try? writer.transaction { try Self.applyAll([operation], writer, quota) }
-                }
+            // Each on its own only when a statement before COMMIT failed (the group surely rolled
+            // back): a COMMIT that failed may have committed, and appending again would journal
+            // the events twice.
+            try GroupCommitter.oneThenEach(operations, retryEach: { !($0 is CommitOutcomeUnknown) }) { group in
+                try writer.transaction { try Self.applyAll(group, writer, quota) }
             }
         }
     }
@@ -298,6 +293,7 @@ public final class PostgresJournal: Journal, @unchecked Sendable {
 
     /// A short reason that never includes statement arguments.
     static func reason(_ error: any Error) -> String {
+        if let error = error as? CommitOutcomeUnknown { return "the commit's outcome is unknown: " + reason(error.underlying) }
         if let error = error as? PSQLError {
             if let message = error.serverInfo?[.message] {
                 return (error.serverInfo?[.sqlState].map { "\($0): " } ?? "") + message

@@ -42,17 +42,24 @@ final class PostgresSession: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` inside one transaction on this connection; rolls back when it throws.
+    /// Runs `body` inside one transaction on this connection; rolls back when it throws. A
+    /// failed COMMIT throws ``CommitOutcomeUnknown``: the server may have committed before the
+    /// answer was lost.
     func transaction<T>(_ body: () throws -> T) throws -> T {
         try run("BEGIN")
+        let result: T
         do {
-            let result = try body()
-            try run("COMMIT")
-            return result
+            result = try body()
         } catch {
             _ = try? run("ROLLBACK")
             throw error
         }
+        do {
+            try run("COMMIT")
+        } catch {
+            throw CommitOutcomeUnknown(underlying: error)
+        }
+        return result
     }
 
     deinit { close() }
@@ -118,4 +125,9 @@ final class PostgresSessionPool: @unchecked Sendable {
         condition.unlock()
         for session in sessions { session.close() }
     }
+}
+
+/// A COMMIT whose answer did not arrive: the transaction may or may not have committed.
+struct CommitOutcomeUnknown: Error {
+    let underlying: any Error
 }

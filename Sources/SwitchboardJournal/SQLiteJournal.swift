@@ -27,15 +27,9 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             throw JournalError(operation: "open", reason: Self.reason(error))
         }
         committer = GroupCommitter(name: "switchboard.journal") { [pool] operations in
-            do {
+            try GroupCommitter.oneThenEach(operations, retryEach: { _ in true }) { group in
                 try pool.write { db in
-                    for operation in operations { try Self.apply(operation, db, quota) }
-                }
-            } catch {
-                // One bad operation must not fail the others: retry each on its own.
-                guard operations.count > 1 else { throw error }
-                for operation in operations {
-                    try? pool.write { db in try Self.apply(operation, db, quota) }
+                    for operation in group { try Self.apply(operation, db, quota) }
                 }
             }
         }
@@ -261,6 +255,8 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
     private static func apply(_ operation: JournalWrite, _ db: Database, _ quota: QuotaGuard) throws {
         switch operation {
         case .append(let box):
+            // Nothing is kept from an earlier try of this box (a group that was rolled back).
+            (box.appended, box.full) = ([], nil)
             do {
                 try quota.admit(box.events) { try Self.usedBytes(db) }
             } catch let full as JournalFull {
