@@ -15,7 +15,8 @@
 #   GATEWAY_THREADS  event-loop threads             default 1 (the harness gives the SUT one core)
 #   GATEWAY_MODE     forward | queue                default forward
 #   GATEWAY_DURABILITY full | normal                default full
-# The release build is made first only if it is missing. Each start uses a fresh journal.
+#   GATEWAY_JOURNAL    an existing journal file to use (and keep)   default a fresh one per start
+# The release build is made first only if it is missing.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=$root/.build/release/switchboard
@@ -35,7 +36,7 @@ cat >"$run/config.json" <<JSON
   "listen": "127.0.0.1:${GATEWAY_PORT:-27090}",
   "eventLoopThreads": ${GATEWAY_THREADS:-1},
   "mappings": "$root/mappings",
-  "journal": { "path": "$run/journal.sqlite", "durability": "${GATEWAY_DURABILITY:-full}" },
+  "journal": { "path": "${GATEWAY_JOURNAL:-$run/journal.sqlite}", "durability": "${GATEWAY_DURABILITY:-full}" },
   "targets": {
     "flameup": {
       "provider": "flameup", "url": "$upstream", "caFile": "$ca", "rateLimit": "none",

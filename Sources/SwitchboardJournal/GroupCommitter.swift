@@ -24,8 +24,13 @@ final class GroupCommitter<Operation: Sendable>: @unchecked Sendable {
         thread.start()
     }
 
+    /// Queues `operation`; after `stop` it fails at once (nothing would run it).
     func submit(_ operation: Operation, completion: @escaping Completion) {
         condition.lock()
+        if stopped {
+            condition.unlock()
+            return completion(.failure(GroupCommitError.stopped))
+        }
         queue.append((operation, completion))
         condition.signal()
         condition.unlock()
@@ -78,6 +83,8 @@ final class GroupCommitter<Operation: Sendable>: @unchecked Sendable {
 }
 
 enum GroupCommitError: Error {
+    /// The journal was closed.
+    case stopped
     /// The commit closure returned fewer results than it was given operations.
     case noResult
 }
