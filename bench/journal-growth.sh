@@ -4,6 +4,8 @@
 # delivered events each (one delivery per event, users spread over 100,000 ids, received over the
 # last 6 days: inside the default 7-day retention, so the pruner has nothing to delete), made
 # once under /tmp and kept for reruns (remove them to start over: they are 430 bytes an event).
+# With EXPIRED=1 the events were received 30 days ago, past the retention: the pruner deletes
+# them while the load runs (such a journal is used up by one run, so it is made each time).
 #   bench/journal-growth.sh [ROWS…]        default: 1000000 10000000
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +32,7 @@ BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)
 INSERT INTO events (id, route, source, name, user_id, received_at, canonical)
 SELECT i, 'usercom-to-flameup', 'usercom', 'profile_updated', 'u' || (i % 100000),
-       (CAST(strftime('%s', 'now') AS INTEGER) - 518400) * 1000 + i * (518400000 / $1),
+       (CAST(strftime('%s', 'now') AS INTEGER) - $age) * 1000 + i * (518400000 / $1),
        CAST('{"userId":"u' || (i % 100000) || '","event":"profile_updated","timestamp":"2024-12-01T10:00:00Z","properties":{"plan":"pro","seats":12,"source":"journal-growth","note":"a body of about two hundred bytes, like the load''s"}}' AS BLOB)
 FROM n;
 INSERT INTO deliveries (id, event_id, target, user_id, state, attempts, next_attempt_at, last_status, updated_at)
@@ -39,9 +41,19 @@ INSERT OR IGNORE INTO event_names (route, name) VALUES ('usercom-to-flameup', 'p
 COMMIT;
 SQL
 }
+expired=${EXPIRED:-0}
+age=$([ "$expired" = 1 ] && echo 2592000 || echo 518400)  # seconds before now the first event came
 measure "" "fresh journal"
 for rows in "${sizes[@]}"; do
-    file=/tmp/switchboard-growth-$rows.sqlite
-    make_journal "$rows" "$file"
-    measure "$file" "$rows events journaled"
+    if [ "$expired" = 1 ]; then
+        file=/tmp/switchboard-growth-expired-$rows.sqlite
+        rm -f "$file" "$file"-wal "$file"-shm
+        make_journal "$rows" "$file"
+        measure "$file" "$rows expired events"
+        rm -f "$file" "$file"-wal "$file"-shm "$file".lock
+    else
+        file=/tmp/switchboard-growth-$rows.sqlite
+        make_journal "$rows" "$file"
+        measure "$file" "$rows events journaled"
+    fi
 done

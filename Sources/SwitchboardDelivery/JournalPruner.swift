@@ -28,16 +28,21 @@ public struct JournalPruner: Service {
         }
     }
 
-    /// Prunes everything past the retention, in batches; returns how many events went.
+    /// Prunes everything past the retention, in batches; returns how many events went. After
+    /// each full batch it pauses as long as the batch took, so that a large backlog of expired
+    /// events (millions, after a long retention was shortened) takes at most half of the
+    /// journal's writer and intake goes on meanwhile.
     @discardableResult
     public func pruneOnce() async -> Int {
         let cutoff = Instant(milliseconds: clock.now().milliseconds - retention.components.seconds * 1000)
         var total = 0
         do {
             while true {
+                let started = ContinuousClock.now
                 let deleted = try await journal.prune(acceptedBefore: cutoff, limit: 1_000)
                 total += deleted
                 if deleted < 1_000 || Task.isCancelledOrShuttingDown { break }
+                try? await Task.sleep(for: ContinuousClock.now - started)
             }
         } catch {
             logger.error("could not prune the journal", metadata: ["sb.error": "\(error)"])
