@@ -28,6 +28,10 @@ public struct JournalPruner: Service {
         }
     }
 
+    /// Events deleted per transaction: small enough that the appends queued behind one wait
+    /// for milliseconds, not for a tenth of a second.
+    static let batch = 250
+
     /// Prunes everything past the retention, in batches; returns how many events went. After
     /// each full batch it pauses as long as the batch took, so that a large backlog of expired
     /// events (millions, after a long retention was shortened) takes at most half of the
@@ -39,9 +43,9 @@ public struct JournalPruner: Service {
         do {
             while true {
                 let started = ContinuousClock.now
-                let deleted = try await journal.prune(acceptedBefore: cutoff, limit: 1_000)
+                let deleted = try await journal.prune(acceptedBefore: cutoff, limit: Self.batch)
                 total += deleted
-                if deleted < 1_000 || Task.isCancelledOrShuttingDown { break }
+                if deleted < Self.batch || Task.isCancelledOrShuttingDown { break }
                 try? await Task.sleep(for: ContinuousClock.now - started)
             }
         } catch {
