@@ -123,9 +123,9 @@ public struct Config: Sendable {
                     do {
                         _ = try PostgresSettings(url: url, password: nil)
                         journalLocation = url
-                    } catch let error as JournalError {
-                        problems.append(jr.problem(at: "url", error.reason))
-                    } catch {}
+                    } catch {
+                        problems.append(jr.problem(at: "url", (error as? JournalError)?.reason ?? "\(error)"))
+                    }
                 }
             }
             journalPasswordVariable = jr.string("passwordEnv", problems: &problems) ?? journalPasswordVariable

@@ -45,3 +45,33 @@ struct PostgresGatewayTests {
         #expect(throws: JournalError.self) { _ = try PostgresSettings(url: "postgres://u:secret@localhost/db", password: nil) }
     }
 }
+
+/// The config's `journal.url`, checked when the config is read (no server needed).
+@Suite struct PostgresConfigTests {
+    func problems(_ journal: String) -> String {
+        let config = #"{"journal": \#(journal), "targets": {"t": {"provider": "flameup"}}, "routes": [{"name": "r", "from": "usercom", "to": "t", "keys": {"env": "K"}}]}"#
+        do {
+            _ = try Config.parse(Array(config.utf8), file: "c.json")
+            return ""
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func aPasswordInTheURLPathAndURLTogetherAndUnknownOptionsAreRefused() {
+        let withPassword = problems(#"{"url": "postgres://u:hunter2@db/switchboard"}"#)
+        #expect(withPassword.contains("/journal/url") && withPassword.contains("environment"), "\(withPassword)")
+        #expect(!withPassword.contains("hunter2"), "the password is not repeated")
+        #expect(problems(#"{"url": "postgres://u@db/switchboard", "path": "j.sqlite"}"#).contains("not both"))
+        #expect(problems(#"{"url": "postgres://u@db/switchboard?sslmode=maybe"}"#).contains("sslmode"))
+        #expect(problems(#"{"url": "postgres://db/switchboard"}"#).contains("no user"))
+    }
+
+    @Test func aValidURLNamesASharedJournal() throws {
+        let config = #"{"journal": {"url": "postgres://u@db:6543/switchboard?schema=gw", "passwordEnv": "PG_PW"}, "targets": {"t": {"provider": "flameup"}}, "routes": [{"name": "r", "from": "usercom", "to": "t", "keys": {"env": "K"}}]}"#
+        let parsed = try Config.parse(Array(config.utf8), file: "c.json")
+        #expect(parsed.journalIsShared && parsed.journalPasswordVariable == "PG_PW")
+        let settings = try PostgresSettings(url: parsed.journalLocation, password: nil)
+        #expect(settings.host == "db" && settings.port == 6543 && settings.schema == "gw" && settings.username == "u")
+    }
+}
