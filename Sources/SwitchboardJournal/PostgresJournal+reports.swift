@@ -40,46 +40,28 @@ extension PostgresJournal {
             var b = SQLBinds()
             let events: Int = try session.run("SELECT COUNT(*) FROM events e WHERE \(condition(&b))", b.bindings)
                 .first?.makeRandomAccess().at(0) ?? 0
-            var byName: [String: RouteReport.Target] = [:]
             b = SQLBinds()
-            for row in try session.run("""
+            let counts = try session.run("""
                 SELECT d.target, d.state, COUNT(*) FROM deliveries d JOIN events e ON e.id = d.event_id
                 WHERE \(condition(&b)) GROUP BY d.target, d.state
-                """, b.bindings) {
+                """, b.bindings).map { row in
                 let r = row.makeRandomAccess()
-                let name: String = try r.at(0)
-                var target = byName[name] ?? RouteReport.Target(name: name)
-                let count: Int = try r.at(2)
-                switch DeliveryState(rawValue: try r.at(1)) {
-                case .delivered: target.delivered += count
-                case .pending: target.pending += count
-                case .dead: target.dead += count
-                case .skipped: target.skipped += count
-                case nil: break
-                }
-                byName[name] = target
+                return RouteReport.StateCount(target: try r.at(0), state: try r.at(1), count: try r.at(2))
             }
-            for name in targets where byName[name] == nil { byName[name] = RouteReport.Target(name: name) }
-            for name in byName.keys {
-                let t = byName[name]!
-                byName[name]!.missing = events - t.delivered - t.pending - t.dead - t.skipped
-                var r = SQLBinds()
-                byName[name]!.reasons = try session.run("""
-                    SELECT COALESCE(d.last_error, '-'), COUNT(*) AS n FROM deliveries d JOIN events e ON e.id = d.event_id
-                    WHERE \(condition(&r)) AND d.target = \(r.add(name)) AND d.state IN ('pending', 'dead')
-                    GROUP BY 1 ORDER BY n DESC, 1 LIMIT 5
-                    """, r.bindings).map { row in
-                    let c = row.makeRandomAccess()
-                    return (reason: try c.at(0, as: String.self), count: try c.at(1, as: Int.self))
-                }
-            }
-            let names = byName.keys.sorted { a, b in
-                let (i, j) = (targets.firstIndex(of: a) ?? Int.max, targets.firstIndex(of: b) ?? Int.max)
-                return i != j ? i < j : a < b
-            }
-            var differences: [RouteReport.Difference] = []
-            for good in names {
-                for bad in names where bad != good {
+            return try RouteReport.assemble(
+                route: route, since: since, until: until, targets: targets, events: events, counts: counts,
+                reasons: { name in
+                    var r = SQLBinds()
+                    return try session.run("""
+                        SELECT COALESCE(d.last_error, '-'), COUNT(*) AS n FROM deliveries d JOIN events e ON e.id = d.event_id
+                        WHERE \(condition(&r)) AND d.target = \(r.add(name)) AND d.state IN ('pending', 'dead')
+                        GROUP BY 1 ORDER BY n DESC, 1 LIMIT 5
+                        """, r.bindings).map { row in
+                        let c = row.makeRandomAccess()
+                        return (reason: try c.at(0, as: String.self), count: try c.at(1, as: Int.self))
+                    }
+                },
+                deliveredButDead: { good, bad in
                     var p = SQLBinds()
                     let from = """
                         FROM events e JOIN deliveries g ON g.event_id = e.id AND g.target = \(p.add(good)) AND g.state = 'delivered'
@@ -87,14 +69,11 @@ extension PostgresJournal {
                         WHERE \(condition(&p))
                         """
                     let count: Int = try session.run("SELECT COUNT(*) " + from, p.bindings).first?.makeRandomAccess().at(0) ?? 0
-                    guard count > 0 else { continue }
+                    guard count > 0 else { return (0, []) }
                     let examples: [Int64] = try session.run("SELECT e.id " + from + " ORDER BY e.id LIMIT 10", p.bindings)
                         .map { try $0.makeRandomAccess().at(0) }
-                    differences.append(RouteReport.Difference(deliveredTo: good, failedOn: bad, count: count, examples: examples))
-                }
-            }
-            return RouteReport(route: route, since: since, until: until, events: events,
-                               targets: names.map { byName[$0]! }, differences: differences)
+                    return (count, examples)
+                })
         }
     }
 }

@@ -17,39 +17,20 @@ extension SQLiteJournal {
         do {
             return try pool.read { db in
                 let events = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM events e WHERE \(condition)", arguments: args) ?? 0
-                var byName: [String: RouteReport.Target] = [:]
-                for row in try Row.fetchAll(db, sql: """
+                let counts = try Row.fetchAll(db, sql: """
                     SELECT d.target, d.state, COUNT(*) FROM deliveries d JOIN events e ON e.id = d.event_id
                     WHERE \(condition) GROUP BY d.target, d.state
-                    """, arguments: args) {
-                    let name: String = row[0]
-                    var target = byName[name] ?? RouteReport.Target(name: name)
-                    let count: Int = row[2]
-                    switch DeliveryState(rawValue: row[1]) {
-                    case .delivered: target.delivered += count
-                    case .pending: target.pending += count
-                    case .dead: target.dead += count
-                    case .skipped: target.skipped += count
-                    case nil: break
-                    }
-                    byName[name] = target
-                }
-                for name in targets where byName[name] == nil { byName[name] = RouteReport.Target(name: name) }
-                for name in byName.keys {
-                    byName[name]!.missing = events - byName[name]!.delivered - byName[name]!.pending - byName[name]!.dead - byName[name]!.skipped
-                    byName[name]!.reasons = try Row.fetchAll(db, sql: """
-                        SELECT COALESCE(d.last_error, '-'), COUNT(*) AS n FROM deliveries d JOIN events e ON e.id = d.event_id
-                        WHERE \(condition) AND d.target = ? AND d.state IN ('pending', 'dead')
-                        GROUP BY 1 ORDER BY n DESC, 1 LIMIT 5
-                        """, arguments: StatementArguments(arguments + [name] as [any DatabaseValueConvertible])).map { (reason: $0[0], count: $0[1]) }
-                }
-                let names = byName.keys.sorted { a, b in
-                    let (i, j) = (targets.firstIndex(of: a) ?? Int.max, targets.firstIndex(of: b) ?? Int.max)
-                    return i != j ? i < j : a < b
-                }
-                var differences: [RouteReport.Difference] = []
-                for good in names {
-                    for bad in names where bad != good {
+                    """, arguments: args).map { RouteReport.StateCount(target: $0[0], state: $0[1], count: $0[2]) }
+                return try RouteReport.assemble(
+                    route: route, since: since, until: until, targets: targets, events: events, counts: counts,
+                    reasons: { name in
+                        try Row.fetchAll(db, sql: """
+                            SELECT COALESCE(d.last_error, '-'), COUNT(*) AS n FROM deliveries d JOIN events e ON e.id = d.event_id
+                            WHERE \(condition) AND d.target = ? AND d.state IN ('pending', 'dead')
+                            GROUP BY 1 ORDER BY n DESC, 1 LIMIT 5
+                            """, arguments: StatementArguments(arguments + [name] as [any DatabaseValueConvertible])).map { (reason: $0[0], count: $0[1]) }
+                    },
+                    deliveredButDead: { good, bad in
                         let sql = """
                             FROM events e JOIN deliveries g ON g.event_id = e.id AND g.target = ? AND g.state = 'delivered'
                             JOIN deliveries b ON b.event_id = e.id AND b.target = ? AND b.state = 'dead'
@@ -57,13 +38,9 @@ extension SQLiteJournal {
                             """
                         let pair: StatementArguments = StatementArguments([good, bad] + arguments)
                         let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) " + sql, arguments: pair) ?? 0
-                        guard count > 0 else { continue }
-                        let examples = try Int64.fetchAll(db, sql: "SELECT e.id " + sql + " ORDER BY e.id LIMIT 10", arguments: pair)
-                        differences.append(RouteReport.Difference(deliveredTo: good, failedOn: bad, count: count, examples: examples))
-                    }
-                }
-                return RouteReport(route: route, since: since, until: until, events: events,
-                                   targets: names.map { byName[$0]! }, differences: differences)
+                        guard count > 0 else { return (0, []) }
+                        return (count, try Int64.fetchAll(db, sql: "SELECT e.id " + sql + " ORDER BY e.id LIMIT 10", arguments: pair))
+                    })
             }
         } catch {
             throw JournalError(operation: "report on a route", reason: Self.reason(error))
