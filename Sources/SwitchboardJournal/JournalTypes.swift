@@ -47,11 +47,12 @@ public struct AppendedEvent: Sendable {
     public let earlierPending: [[Int64]]
     public static let earlierPendingLimit = 8
 
-    public init(eventId: Int64, firstOfName: Bool, deliveryIds: [Int64], earlierPending: [[Int64]]) {
+    public init(eventId: Int64, firstOfName: Bool, deliveryIds: [Int64], earlierPending: [[Int64]], skipped: [Bool] = []) {
         self.eventId = eventId
         self.firstOfName = firstOfName
         self.deliveryIds = deliveryIds
         self.earlierPending = earlierPending
+        self.skipped = skipped
     }
 
     /// True when the delivery to target `index` must wait: an earlier one of the same user is
@@ -84,6 +85,16 @@ public struct DeliveryGate: Sendable, Equatable {
     public init(skip: String? = nil, throttles: [Throttle] = []) {
         self.skip = skip
         self.throttles = throttles
+    }
+
+    /// Why the delivery is left out, or nil. `count` tells how many events a throttle let
+    /// through in its window; a delivery let through is then `record`ed by every throttle (all
+    /// of its throttles count it, or none do).
+    func skipReason(count: (Throttle) throws -> Int, record: (Throttle) throws -> Void) rethrows -> String? {
+        if let skip { return skip }
+        for throttle in throttles where try count(throttle) >= throttle.max { return throttle.reason }
+        for throttle in throttles { try record(throttle) }
+        return nil
     }
 
     /// At most `max` events per `key` in `scope` (target and rule) per window; the next is left out.

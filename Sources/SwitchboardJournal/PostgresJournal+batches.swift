@@ -85,7 +85,8 @@ extension PostgresJournal {
 
         var rows: (id: [Int64], event: [Int64], target: [String], user: [String], hasUser: [Bool], state: [String],
                    due: [Int64], reason: [String], updated: [Int64]) = ([], [], [], [], [], [], [], [], [])
-        var appended: [AppendedEvent] = []
+        // Per event: its deliveries, the pending ones each waits behind, and which a rule left out.
+        var made: [(ids: [Int64], earlier: [[Int64]], skipped: [Bool])] = []
         var next = 0
         for (i, event) in events.enumerated() {
             var ids: [Int64] = [], earlier: [[Int64]] = [], skipped: [Bool] = []
@@ -113,8 +114,7 @@ extension PostgresJournal {
                 earlier.append(before)
                 skipped.append(skip != nil)
             }
-            appended.append(AppendedEvent(eventId: eventIds[i], firstOfName: false, deliveryIds: ids, earlierPending: earlier))
-            appended[i].skipped = skipped
+            made.append((ids, earlier, skipped))
         }
 
         let named = events.indices.filter { events[$0].name != nil }
@@ -143,15 +143,14 @@ extension PostgresJournal {
             """, e.bindings).map { try $0.makeRandomAccess().at(0, as: String.self) })
         // The first event of its name (per route) in the journal: its name was not there before.
         var seen: Set<String> = []
-        for i in named {
+        let firstOfName = Set(named.filter { i in
             let key = events[i].route + "\u{1F}" + events[i].name!
-            guard newNames.contains(key), seen.insert(key).inserted else { continue }
-            var first = AppendedEvent(eventId: appended[i].eventId, firstOfName: true, deliveryIds: appended[i].deliveryIds,
-                                      earlierPending: appended[i].earlierPending)
-            first.skipped = appended[i].skipped
-            appended[i] = first
+            return newNames.contains(key) && seen.insert(key).inserted
+        })
+        return made.enumerated().map { i, m in
+            AppendedEvent(eventId: eventIds[i], firstOfName: firstOfName.contains(i), deliveryIds: m.ids, earlierPending: m.earlier,
+                          skipped: m.skipped)
         }
-        return appended
     }
 
     // MARK: - Outcomes

@@ -146,33 +146,32 @@ extension PostgresJournal {
             earlier.append(try inserted.at(1, as: [Int64].self))
             skipped.append(false)
         }
-        var appended = AppendedEvent(eventId: eventId, firstOfName: firstOfName, deliveryIds: deliveryIds, earlierPending: earlier)
-        appended.skipped = skipped
-        return appended
+        return AppendedEvent(eventId: eventId, firstOfName: firstOfName, deliveryIds: deliveryIds, earlierPending: earlier,
+                             skipped: skipped)
     }
 
-    /// Why a vendor rule leaves this delivery out, or nil; a throttle that lets it through
-    /// counts it. Each key is counted under a transaction lock, so instances appending events of
-    /// the same key at once count them one after the other.
+    /// Why a vendor rule leaves this delivery out, or nil; throttles count in `rule_hits`. Each
+    /// key is counted under a transaction lock, so instances appending events of the same key at
+    /// once count them one after the other.
     private static func skipReason(_ gate: DeliveryGate, now: Instant, _ db: PostgresSession) throws -> String? {
-        if let skip = gate.skip { return skip }
-        for throttle in gate.throttles {
-            var b = SQLBinds()
-            let scope = b.add(throttle.scope), key = b.add(throttle.key)
-            // The lock first, then the count in a statement of its own, so the count sees what
-            // the instance that held the lock before committed.
-            try db.run("SELECT pg_advisory_xact_lock(hashtextextended(\(scope) || chr(31) || \(key), 0))", b.bindings)
-            let count: Int = try db.run("""
-                SELECT COUNT(*) FROM rule_hits WHERE scope = $1 AND key = $2 AND expires_at > \(b.add(now.milliseconds))
-                """, b.bindings).first?.makeRandomAccess().at(0) ?? 0
-            if count >= throttle.max { return throttle.reason }
-        }
-        for throttle in gate.throttles {
-            var b = SQLBinds()
-            try db.run("INSERT INTO rule_hits (scope, key, expires_at) VALUES (\(b.add(throttle.scope)), \(b.add(throttle.key)), \(b.add(now.milliseconds + throttle.windowMilliseconds)))",
-                       b.bindings)
-        }
-        return nil
+        try gate.skipReason(
+            count: { throttle in
+                var b = SQLBinds()
+                let scope = b.add(throttle.scope), key = b.add(throttle.key)
+                // The lock first, then the count in a statement of its own, so the count sees what
+                // the instance that held the lock before committed.
+                try db.run("SELECT pg_advisory_xact_lock(hashtextextended(\(scope) || chr(31) || \(key), 0))", b.bindings)
+                return try db.run("""
+                    SELECT COUNT(*) FROM rule_hits WHERE scope = $1 AND key = $2 AND expires_at > \(b.add(now.milliseconds))
+                    """, b.bindings).first?.makeRandomAccess().at(0) ?? 0
+            },
+            record: { throttle in
+                var b = SQLBinds()
+                try db.run("""
+                    INSERT INTO rule_hits (scope, key, expires_at)
+                    VALUES (\(b.add(throttle.scope)), \(b.add(throttle.key)), \(b.add(now.milliseconds + throttle.windowMilliseconds)))
+                    """, b.bindings)
+            })
     }
 
     /// The events of `route` accepted in `[since, until)`, as SQL over `events e`.

@@ -360,26 +360,22 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             deliveryIds.append(db.lastInsertedRowID)
             earlier.append(ids)
         }
-        var appended = AppendedEvent(eventId: eventId, firstOfName: firstOfName, deliveryIds: deliveryIds, earlierPending: earlier)
-        appended.skipped = skipped
-        return appended
+        return AppendedEvent(eventId: eventId, firstOfName: firstOfName, deliveryIds: deliveryIds, earlierPending: earlier,
+                             skipped: skipped)
     }
 
-    /// Why a vendor rule leaves this delivery out, or nil; a throttle that lets it through
-    /// counts it (all of a delivery's throttles, or none, are counted).
+    /// Why a vendor rule leaves this delivery out, or nil; throttles count in `rule_hits`.
     private static func skipReason(_ gate: DeliveryGate, now: Instant, _ db: Database) throws -> String? {
-        if let skip = gate.skip { return skip }
-        for throttle in gate.throttles {
-            let count = try Int.fetchOne(db.cachedStatement(sql: """
-                SELECT COUNT(*) FROM rule_hits WHERE scope = ? AND key = ? AND expires_at > ?
-                """), arguments: [throttle.scope, throttle.key, now.milliseconds]) ?? 0
-            if count >= throttle.max { return throttle.reason }
-        }
-        for throttle in gate.throttles {
-            try db.cachedStatement(sql: "INSERT INTO rule_hits (scope, key, expires_at) VALUES (?, ?, ?)")
-                .execute(arguments: [throttle.scope, throttle.key, now.milliseconds + throttle.windowMilliseconds])
-        }
-        return nil
+        try gate.skipReason(
+            count: { throttle in
+                try Int.fetchOne(db.cachedStatement(sql: """
+                    SELECT COUNT(*) FROM rule_hits WHERE scope = ? AND key = ? AND expires_at > ?
+                    """), arguments: [throttle.scope, throttle.key, now.milliseconds]) ?? 0
+            },
+            record: { throttle in
+                try db.cachedStatement(sql: "INSERT INTO rule_hits (scope, key, expires_at) VALUES (?, ?, ?)")
+                    .execute(arguments: [throttle.scope, throttle.key, now.milliseconds + throttle.windowMilliseconds])
+            })
     }
 
     /// A short reason that never includes statement arguments.
