@@ -35,8 +35,6 @@ public protocol Journal: Sendable {
     func claim(_ deliveryIds: [Int64], now: Instant, leaseUntil: Instant) throws -> Set<Int64>
     /// True when the delivery is still pending (not delivered or dead).
     func isPending(deliveryId: Int64) throws -> Bool
-    /// Deliveries in the given states, newest first.
-    func deliveries(states: Set<DeliveryState>, limit: Int) throws -> [DeliveryRecord]
     /// Deliveries the filter chooses, newest first.
     func deliveries(matching filter: DeliveryFilter) throws -> [DeliveryRecord]
     /// How many deliveries are pending, and when the oldest of their events was accepted.
@@ -73,6 +71,14 @@ extension Journal {
     public var isShared: Bool { false }
 
     public func close() {}
+
+    /// Deliveries in the given states, newest first.
+    public func deliveries(states: Set<DeliveryState>, limit: Int) throws -> [DeliveryRecord] {
+        var filter = DeliveryFilter()
+        filter.states = states
+        filter.limit = limit
+        return try deliveries(matching: filter)
+    }
 
     public func claimDue(now: Instant, limit: Int, excluding: Set<Int64>, leaseUntil: Instant) throws -> [DueDelivery] {
         try dueDeliveries(now: now, limit: limit, excluding: excluding)

@@ -216,13 +216,6 @@ public final class PostgresJournal: Journal, @unchecked Sendable {
 
     // MARK: - Listing
 
-    public func deliveries(states: Set<DeliveryState>, limit: Int) throws -> [DeliveryRecord] {
-        var filter = DeliveryFilter()
-        filter.states = states
-        filter.limit = limit
-        return try deliveries(matching: filter)
-    }
-
     public func deliveries(matching filter: DeliveryFilter) throws -> [DeliveryRecord] {
         var binds = SQLBinds()
         var clauses = ["d.state = ANY(\(binds.add(filter.states.map(\.rawValue).sorted())))"]

@@ -158,13 +158,6 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
                            userId: row[8])
     }
 
-    public func deliveries(states: Set<DeliveryState>, limit: Int) throws -> [DeliveryRecord] {
-        var filter = DeliveryFilter()
-        filter.states = states
-        filter.limit = limit
-        return try deliveries(matching: filter)
-    }
-
     public func deliveries(matching filter: DeliveryFilter) throws -> [DeliveryRecord] {
         var clauses = ["d.state IN (\(filter.states.map { "'\($0.rawValue)'" }.sorted().joined(separator: ",")))"]
         var arguments: [any DatabaseValueConvertible] = []
