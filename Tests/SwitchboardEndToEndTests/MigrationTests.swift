@@ -99,15 +99,22 @@ import FoundationNetworking
 
         /// A `switchboard` subprocess with the scenario's environment.
         func command(_ arguments: [String]) throws -> (Process, Pipe) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: SwitchboardCLI.executable)
-            process.arguments = arguments
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            try process.run()
-            return (process, pipe)
+            try SwitchboardCLI.start(arguments, environment: environment)
+        }
+
+        /// The app on user.com sends `events` events per user; then Flameup is added as a shadow
+        /// (by reload) and a `switchboard backfill` process sends it the history. Returns that
+        /// process's exit status and output.
+        func dualWriteAndBackfill(events: Int) async throws -> (status: Int32, output: String) {
+            try writeConfig(route: #"{ "name": "app", "from": "usercom", "to": "usercom", "keys": { "env": "APP_KEYS" } }"#)
+            try await startGateway()
+            try await send(0..<events)
+            try writeConfig(route: #"{ "name": "app", "from": "usercom", "to": "usercom", "shadows": ["flameup"], "keys": { "env": "APP_KEYS" } }"#)
+            guard gateway!.reloader.reload() else { throw CLIError(output: "the reload was refused") }
+            let (process, pipe) = try command(["backfill", "--config", configFile, "--route", "app", "--target", "flameup"])
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, output)
         }
 
         func stop() async {
@@ -209,15 +216,8 @@ import FoundationNetworking
 extension MigrationTests {
     @Test func aBackfillWhileTheGatewayRunsIsSentByTheGatewayAndOnlyWatched() async throws {
         try await using(try await Scenario(), stop: { await $0.stop() }) { s in
-            try s.writeConfig(route: #"{ "name": "app", "from": "usercom", "to": "usercom", "keys": { "env": "APP_KEYS" } }"#)
-            try await s.startGateway()
-            try await s.send(0..<2)
-            try s.writeConfig(route: #"{ "name": "app", "from": "usercom", "to": "usercom", "shadows": ["flameup"], "keys": { "env": "APP_KEYS" } }"#)
-            #expect(s.gateway!.reloader.reload())
-            let (process, pipe) = try s.command(["backfill", "--config", s.configFile, "--route", "app", "--target", "flameup"])
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(output)")
+            let (status, output) = try await s.dualWriteAndBackfill(events: 2)
+            #expect(status == 0, "\(output)")
             #expect(output.contains("a gateway is delivering from this journal; it sends the backfill"))
             #expect(output.contains("delivered \(Self.users * 2), dead-lettered 0"))
             #expect(Set(Self.received(s.vendors.flameup).map { "\($0.user)#\($0.seq)" }).count == Self.users * 2)
@@ -236,15 +236,8 @@ extension MigrationTests {
         scenario.journalURL = environment["SWITCHBOARD_TEST_POSTGRES"]! + "?schema=migration_\(UUID().uuidString.prefix(8).lowercased())"
         scenario.environment[PostgresSettings.defaultPasswordVariable] = environment["SWITCHBOARD_TEST_POSTGRES_PASSWORD"] ?? ""
         try await using(scenario, stop: { await $0.stop() }) { s in
-            try s.writeConfig(route: #"{ "name": "app", "from": "usercom", "to": "usercom", "keys": { "env": "APP_KEYS" } }"#)
-            try await s.startGateway()
-            try await s.send(0..<3)
-            try s.writeConfig(route: #"{ "name": "app", "from": "usercom", "to": "usercom", "shadows": ["flameup"], "keys": { "env": "APP_KEYS" } }"#)
-            #expect(s.gateway!.reloader.reload())
-            let (process, pipe) = try s.command(["backfill", "--config", s.configFile, "--route", "app", "--target", "flameup"])
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(output)")
+            let (status, output) = try await s.dualWriteAndBackfill(events: 3)
+            #expect(status == 0, "\(output)")
             #expect(!output.contains("only watches") && !output.contains("a gateway is delivering"), "both deliver: claims share the work")
             #expect(output.contains("delivered \(Self.users * 3), dead-lettered 0"), "\(output)")
             let received = Self.received(s.vendors.flameup)

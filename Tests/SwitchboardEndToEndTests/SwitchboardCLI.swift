@@ -11,6 +11,15 @@ enum SwitchboardCLI {
 
     /// Runs it with `arguments`, and `environment` added to this process's.
     static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> String {
+        let (process, pipe) = try start(arguments, environment: environment)
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Starts it with `arguments` and `environment` added to this process's; its output and
+    /// errors go to the pipe.
+    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -19,8 +28,6 @@ enum SwitchboardCLI {
         process.standardOutput = pipe
         process.standardError = pipe
         try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        return (process, pipe)
     }
 }
