@@ -5,6 +5,10 @@ import Foundation
 /// `curl_multi_socket_action` and epoll (``CurlSocketLoop``). Connections (and their TLS sessions)
 /// are kept and reused across requests to the same host.
 ///
+/// libcurl is handed at most `maxConnectionsPerHost` transfers per host at a time; the rest wait
+/// here, in order. (libcurl queues the extra ones itself, but then every finished transfer costs
+/// a walk over all those queued: with a backlog being drained that was a fifth of the CPU.)
+///
 /// `send` may be called from any thread; completions run on the transport's thread and must
 /// return quickly.
 public final class CurlTransport: @unchecked Sendable {
@@ -15,12 +19,15 @@ public final class CurlTransport: @unchecked Sendable {
         let completion: Completion
         /// Which idle pool the handle goes back to.
         let caKey: String
+        /// Whose share of transfers it takes: the URL's scheme, host and port.
+        let host: Substring
         var headers: UnsafeMutablePointer<curl_slist>?
         var response: [UInt8] = []
         var retryAfter: String?
-        init(completion: @escaping Completion, caKey: String) {
+        init(completion: @escaping Completion, caKey: String, host: Substring) {
             self.completion = completion
             self.caKey = caKey
+            self.host = host
         }
     }
 
@@ -36,6 +43,10 @@ public final class CurlTransport: @unchecked Sendable {
     /// keeps its buffers (reset frees and reallocates them for every request).
     private var idleHandles: [String: [UnsafeMutableRawPointer]] = [:]
     private var active = 0
+    /// Transfers handed to libcurl, and those waiting for a share, by host (transport thread only).
+    private var activeByHost: [Substring: Int] = [:]
+    private var waitingByHost: [Substring: FIFOQueue<(OutboundRequest, Completion)>] = [:]
+    private var waiting = 0
     private let finished = DispatchSemaphore(value: 0)
 
     private static let globalInit: Void = {
@@ -102,7 +113,7 @@ public final class CurlTransport: @unchecked Sendable {
             let keepGoing = running
             lock.unlock()
             for (request, completion) in batch { start(request, completion) }
-            if !keepGoing && batch.isEmpty && active == 0 { break }
+            if !keepGoing && batch.isEmpty && active == 0 && waiting == 0 { break }
             lock.lock()
             let idle = submitted.isEmpty && running
             sleeping = idle
@@ -118,9 +129,16 @@ public final class CurlTransport: @unchecked Sendable {
     }
 
     private func start(_ request: OutboundRequest, _ completion: @escaping Completion) {
+        let host = Self.hostKey(request.url)
+        guard activeByHost[host, default: 0] < options.maxConnectionsPerHost else {
+            waitingByHost[host, default: FIFOQueue()].append((request, completion))
+            waiting += 1
+            return
+        }
+        activeByHost[host, default: 0] += 1
         let caKey = request.caFile ?? options.caFile ?? ""
         let handle = idleHandles[caKey, default: []].popLast() ?? curl_easy_init()!
-        let transfer = Transfer(completion: completion, caKey: caKey)
+        let transfer = Transfer(completion: completion, caKey: caKey, host: host)
         let context = Unmanaged.passRetained(transfer).toOpaque()
         configure(handle, request, transfer, context)
         active += 1
@@ -205,9 +223,26 @@ public final class CurlTransport: @unchecked Sendable {
         curl_slist_free_all(transfer.headers)
         idleHandles[transfer.caKey, default: []].append(handle)
         active -= 1
+        activeByHost[transfer.host, default: 1] -= 1
         transfer.completion(TransportResult(
             status: code == CURLE_OK && status > 0 ? status : nil, body: transfer.response,
             curlCode: Int(code.rawValue), curlError: message, retryAfter: transfer.retryAfter))
+        startWaiting(for: transfer.host)
+    }
+
+    /// Hands the host's next waiting transfer to libcurl, now that one of its share has finished.
+    private func startWaiting(for host: Substring) {
+        guard let (request, completion) = waitingByHost[host]?.popFirst() else { return }
+        if waitingByHost[host]?.isEmpty == true { waitingByHost[host] = nil }
+        waiting -= 1
+        start(request, completion)
+    }
+
+    /// `scheme://host:port` of a URL: the part libcurl keeps connections by.
+    static func hostKey(_ url: String) -> Substring {
+        guard let scheme = url.range(of: "://") else { return Substring(url) }
+        let rest = url[scheme.upperBound...]
+        return url[..<(rest.firstIndex(of: "/") ?? url.endIndex)]
     }
 
     /// The value of a header line (`Name: value\r\n`) when its name is `name` (lowercase), else nil.

@@ -41,6 +41,29 @@ let tlsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
         }
     }
 
+    @Test func requestsBeyondTheConnectionLimitWaitTheirTurnAndAllFinishBeforeShutdownReturns() async throws {
+        try await withMock { server, flameup in
+            let transport = CurlTransport(options: TransportOptions(caFile: "\(tlsFolder)/ca.pem", maxConnectionsPerHost: 2))
+            let answered = Counter()
+            for i in 0..<40 {
+                transport.send(request(server, body: #"{"userId":"u\#(i)","event":"e"}"#)) { result in
+                    if result.status == 200 { answered.add() }
+                }
+            }
+            // 38 of them are still waiting for one of the two connections here.
+            transport.shutdown()
+            #expect(answered.value == 40, "every queued request was sent and answered before shutdown returned")
+            #expect(flameup.accepted.count == 40)
+        }
+    }
+
+    final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var count = 0
+        func add() { lock.withLock { count += 1 } }
+        var value: Int { lock.withLock { count } }
+    }
+
     @Test func verifiesTheHostName() async throws {
         try await withMock { server, flameup in
             let transport = CurlTransport(options: TransportOptions(caFile: "\(tlsFolder)/ca.pem"))
