@@ -133,13 +133,30 @@ public final class Dispatcher: @unchecked Sendable {
                      reason: "circuit open: \(target.name) is failing; waiting for a probe to succeed")
             return
         }
-        if let limit = target.rateLimit, let slot = reserveSlot(deliveryId: deliveryId, target: target.name, limit: limit,
-                                                               requests: request.then == nil ? 1 : 2, now: now) {
-            // Over the vendor's allowance: wait in the journal for the reserved slot, not for a 429.
-            onResult?(Attempt(verdict: .retry("rate limit"), status: nil))
-            postpone(deliveryId: deliveryId, target: target.name, attempts: previousAttempts, until: slot,
-                     reason: "rate limit: waiting for a slot (\(limit.requests) requests per \(limit.perSeconds) s)")
-            return
+        if let limit = target.rateLimit {
+            switch pace(deliveryId: deliveryId, target: target.name, limit: limit, requests: request.then == nil ? 1 : 2, now: now) {
+            case .now:
+                break
+            case .at(let slot):
+                // A slot within the horizon: wait for it here, holding the claim.
+                let delay = Int(max(0, slot.milliseconds - now.milliseconds))
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) { [self] in
+                    _ = lock.withLock { inFlight.remove(deliveryId) }
+                    attempt(deliveryId: deliveryId, target: target, request: request, previousAttempts: previousAttempts,
+                            onResult: onResult)
+                }
+                return
+            case .booked:
+                // The allowance is spoken for past the horizon: the delivery stays in the journal as
+                // it is (due, or leased for its first attempt) and is claimed once slots free up.
+                // Nothing is written and nothing kept in memory, so a backlog of any size costs no RAM.
+                lock.withLock {
+                    inFlight.remove(deliveryId)
+                    self.onCommitted[deliveryId] = nil
+                }
+                onResult?(Attempt(verdict: .retry("rate limit"), status: nil))
+                return
+            }
         }
         let started = clock.now()
         send(request, key: idempotencyKey(deliveryId: deliveryId), target: target) { [self] result, verdict in
@@ -192,28 +209,51 @@ public final class Dispatcher: @unchecked Sendable {
         }
     }
 
-    /// nil when delivery `deliveryId` may be sent now (its `requests` sends counted), or the time
-    /// it must wait for: the slot it reserved, or when the vendor's window has room again.
-    private func reserveSlot(deliveryId: Int64, target: String, limit: RateLimit, requests: Int, now: Instant) -> Instant? {
+    /// How long ahead a target's slots are handed out. Deliveries given a slot wait for it in
+    /// memory; past the horizon they are left in the journal. So memory holds at most the
+    /// horizon's worth of a target's allowance, whatever the backlog.
+    public static let pacingHorizonMilliseconds: Double = 1000
+
+    enum Pace {
+        /// Send now (counted against the window).
+        case now
+        /// Wait until then (a reserved slot, or when the window has room again), then try again.
+        case at(Instant)
+        /// The target's slots are handed out past the horizon; leave the delivery for later.
+        case booked
+    }
+
+    /// Whether delivery `deliveryId` may be sent now (its `requests` sends counted), must wait
+    /// for its slot, or must wait in the journal because the target is booked past the horizon.
+    private func pace(deliveryId: Int64, target: String, limit: RateLimit, requests: Int, now: Instant) -> Pace {
         lock.withLock {
             var pacer = pacers[target].flatMap { $0.limit == limit ? $0 : nil } ?? RatePacer(limit)
             defer { pacers[target] = pacer }
-            if let reserved = reservations[deliveryId], reserved > now { return reserved }
+            if let reserved = reservations[deliveryId], reserved > now { return .at(reserved) }
             if reservations[deliveryId] == nil {
+                guard pacer.bookedAhead(now: now) <= Self.pacingHorizonMilliseconds else { return .booked }
                 let slot = pacer.reserve(now: now)
                 for _ in 1..<requests { _ = pacer.reserve(now: now) }
                 if slot > now {
                     reservations[deliveryId] = slot
-                    return slot
+                    return .at(slot)
                 }
             }
             if let freeAt = pacer.admit(now: now, count: requests) {
                 // Came back late and the window is full: wait for room, keeping the claim.
                 reservations[deliveryId] = freeAt
-                return freeAt
+                return .at(freeAt)
             }
             reservations[deliveryId] = nil
-            return nil
+            return .now
+        }
+    }
+
+    /// Targets whose slots are handed out past the horizon: the retry worker leaves their due
+    /// deliveries in the journal until they have room.
+    public func bookedTargets(now: Instant) -> Set<String> {
+        lock.withLock {
+            Set(pacers.filter { $0.value.bookedAhead(now: now) > Self.pacingHorizonMilliseconds }.keys)
         }
     }
 

@@ -21,10 +21,17 @@ public struct RatePacer: Sendable, Equatable {
     public init(_ limit: RateLimit) {
         self.limit = limit
         // The vendor counts arrivals, not sends: a request held up on the way (a TLS handshake,
-        // a slow hop) arrives closer to the next one. The window is kept 100 ms + 1 % longer
-        // than the vendor's, so that jitter does not earn a 429.
-        windowMilliseconds = Int64(limit.perSeconds) * 1010 + 100
+        // a slow hop) arrives closer to the next one. The window is kept 0.5 % + 5 ms longer
+        // than the vendor's, so that jitter does not earn a 429 while the rate stays within 1 %
+        // of the allowance.
+        windowMilliseconds = Int64(limit.perSeconds) * 1005 + 5
         spacingMilliseconds = Double(windowMilliseconds) / Double(limit.requests)
+    }
+
+    /// How far past `now` the slots handed out so far reach, in milliseconds (0 when the next
+    /// request may go at once).
+    public func bookedAhead(now: Instant) -> Double {
+        max(0, nextAt - Double(now.milliseconds))
     }
 
     /// Reserves the next slot: `now` or earlier means go now, a later instant means wait for it.

@@ -52,7 +52,12 @@ public struct RetryWorker: Service {
         let due: [DueDelivery]
         do {
             let now = clock.now()
-            due = try journal.claimDue(now: now, limit: batchSize, excluding: dispatcher.inFlightIds, leaseUntil: leaseEnd(now))
+            // Targets booked past the pacing horizon are left alone until they have room; when
+            // that is every target, there is nothing to ask the journal.
+            let booked = dispatcher.bookedTargets(now: now)
+            if !booked.isEmpty, booked.isSuperset(of: dispatcher.targets.load().keys) { return 0 }
+            due = try journal.claimDue(now: now, limit: batchSize, excluding: dispatcher.inFlightIds, skippingTargets: booked,
+                                       leaseUntil: leaseEnd(now))
         } catch {
             logger.error("could not read due deliveries", metadata: ["sb.error": "\(error)"])
             return 0

@@ -12,9 +12,10 @@ public protocol Journal: Sendable {
     func record(_ outcomes: [DeliveryOutcome]) async throws
     /// Records outcomes without waiting; `completion` runs once they are committed or failed.
     func record(_ outcomes: [DeliveryOutcome], completion: @escaping @Sendable (Result<Void, any Error>) -> Void)
-    /// Pending deliveries due at `now`, oldest first, skipping `excluding`. A delivery is left
-    /// out while an earlier one of the same user to the same target is pending (per-user order).
-    func dueDeliveries(now: Instant, limit: Int, excluding: Set<Int64>) throws -> [DueDelivery]
+    /// Pending deliveries due at `now`, oldest first, skipping `excluding` and those to
+    /// `skippingTargets`. A delivery is left out while an earlier one of the same user to the
+    /// same target is pending (per-user order).
+    func dueDeliveries(now: Instant, limit: Int, excluding: Set<Int64>, skippingTargets: Set<String>) throws -> [DueDelivery]
     /// The first pending delivery of `userId` to `target`, if it is due at `now`: the next one to
     /// send once the one before it has settled.
     func headOfLine(target: String, userId: String, now: Instant) throws -> DueDelivery?
@@ -25,7 +26,8 @@ public protocol Journal: Sendable {
     /// `dueDeliveries`, and on a shared journal each returned delivery is leased to the caller
     /// until `leaseUntil` (its next attempt is due then, should the caller die); deliveries other
     /// instances are claiming at the same moment are skipped, not waited for.
-    func claimDue(now: Instant, limit: Int, excluding: Set<Int64>, leaseUntil: Instant) throws -> [DueDelivery]
+    func claimDue(now: Instant, limit: Int, excluding: Set<Int64>, skippingTargets: Set<String>, leaseUntil: Instant) throws
+        -> [DueDelivery]
     /// `headOfLine`, leased to the caller like `claimDue` on a shared journal; nil when another
     /// instance claimed it first.
     func claimHeadOfLine(target: String, userId: String, now: Instant, leaseUntil: Instant) throws -> DueDelivery?
@@ -80,8 +82,18 @@ extension Journal {
         return try deliveries(matching: filter)
     }
 
+    public func claimDue(now: Instant, limit: Int, excluding: Set<Int64>, skippingTargets: Set<String>, leaseUntil: Instant) throws
+        -> [DueDelivery]
+    {
+        try dueDeliveries(now: now, limit: limit, excluding: excluding, skippingTargets: skippingTargets)
+    }
+
+    public func dueDeliveries(now: Instant, limit: Int, excluding: Set<Int64>) throws -> [DueDelivery] {
+        try dueDeliveries(now: now, limit: limit, excluding: excluding, skippingTargets: [])
+    }
+
     public func claimDue(now: Instant, limit: Int, excluding: Set<Int64>, leaseUntil: Instant) throws -> [DueDelivery] {
-        try dueDeliveries(now: now, limit: limit, excluding: excluding)
+        try claimDue(now: now, limit: limit, excluding: excluding, skippingTargets: [], leaseUntil: leaseUntil)
     }
 
     public func claimHeadOfLine(target: String, userId: String, now: Instant, leaseUntil: Instant) throws -> DueDelivery? {

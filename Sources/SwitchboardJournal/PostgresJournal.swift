@@ -124,19 +124,22 @@ public final class PostgresJournal: Journal, @unchecked Sendable {
                            receivedAt: Instant(milliseconds: try r.at(6)), lastError: try r.at(7), userId: try r.at(8))
     }
 
-    public func dueDeliveries(now: Instant, limit: Int, excluding: Set<Int64>) throws -> [DueDelivery] {
+    public func dueDeliveries(now: Instant, limit: Int, excluding: Set<Int64>, skippingTargets: Set<String>) throws -> [DueDelivery] {
         try read("read due deliveries") { session in
             var binds = SQLBinds()
             let sql = """
                 SELECT \(Self.dueColumns) FROM deliveries d JOIN events e ON e.id = d.event_id
                 WHERE \(Self.dueCondition(now: binds.add(now.milliseconds))) AND NOT (d.id = ANY(\(binds.add(Array(excluding)))))
+                  AND NOT (d.target = ANY(\(binds.add(Array(skippingTargets)))))
                 ORDER BY d.next_attempt_at, d.id LIMIT \(binds.add(limit))
                 """
             return try session.run(sql, binds.bindings).map(Self.dueDelivery)
         }
     }
 
-    public func claimDue(now: Instant, limit: Int, excluding: Set<Int64>, leaseUntil: Instant) throws -> [DueDelivery] {
+    public func claimDue(now: Instant, limit: Int, excluding: Set<Int64>, skippingTargets: Set<String>, leaseUntil: Instant) throws
+        -> [DueDelivery]
+    {
         try read("claim due deliveries") { session in
             if sweepLock.withLock({ () -> Bool in
                 guard now.milliseconds - sweptAt >= Self.strandedSweepMilliseconds else { return false }
@@ -152,6 +155,7 @@ public final class PostgresJournal: Journal, @unchecked Sendable {
                 WITH claimed AS (
                     SELECT d.id FROM deliveries d
                     WHERE \(Self.dueCondition(now: binds.add(now.milliseconds))) AND NOT (d.id = ANY(\(binds.add(Array(excluding)))))
+                  AND NOT (d.target = ANY(\(binds.add(Array(skippingTargets)))))
                     ORDER BY d.next_attempt_at, d.id LIMIT \(binds.add(limit))
                     FOR UPDATE OF d SKIP LOCKED)
                 UPDATE deliveries d SET next_attempt_at = \(binds.add(leaseUntil.milliseconds))

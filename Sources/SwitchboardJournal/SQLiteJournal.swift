@@ -65,19 +65,21 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         }
     }
 
-    public func dueDeliveries(now: Instant, limit: Int, excluding: Set<Int64>) throws -> [DueDelivery] {
+    public func dueDeliveries(now: Instant, limit: Int, excluding: Set<Int64>, skippingTargets: Set<String>) throws -> [DueDelivery] {
+        let skipped = Array(skippingTargets)
+        let skipping = skipped.isEmpty ? "" : "AND d.target NOT IN (\(skipped.map { _ in "?" }.joined(separator: ", ")))"
         do {
             return try pool.read { db in
                 let rows = try Row.fetchCursor(db, sql: """
                     SELECT \(Self.dueColumns)
                     FROM deliveries d JOIN events e ON e.id = d.event_id
-                    WHERE d.state = 'pending' AND d.next_attempt_at <= ?
+                    WHERE d.state = 'pending' AND d.next_attempt_at <= ? \(skipping)
                       AND (d.user_id IS NULL OR NOT EXISTS (
                         SELECT 1 FROM deliveries p
                         WHERE p.target = d.target AND p.user_id = d.user_id AND p.state = 'pending' AND p.id < d.id))
                     ORDER BY d.next_attempt_at, d.id
                     LIMIT ?
-                    """, arguments: [now.milliseconds, limit + excluding.count])
+                    """, arguments: [now.milliseconds] + StatementArguments(skipped) + [limit + excluding.count])
                 var due: [DueDelivery] = []
                 while let row = try rows.next(), due.count < limit {
                     if excluding.contains(row[0]) { continue }
