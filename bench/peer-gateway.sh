@@ -16,6 +16,7 @@
 #   GATEWAY_MODE     forward | queue                default forward
 #   GATEWAY_DURABILITY full | normal                default full
 #   GATEWAY_JOURNAL    an existing journal file to use (and keep)   default a fresh one per start
+#   GATEWAY_RATE       none | N: the target's rate limit, N requests per second   default none
 # The release build is made first only if it is missing.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,6 +30,8 @@ export FLAMEUP_TOKEN=${FLAMEUP_TOKEN:-fl_bench_token_0123456789}
 export USERCOM_KEY=${USERCOM_KEY:-uc_bench_key_0123456789}
 upstream=${UPSTREAM_URL:-https://127.0.0.1:27443/api/v1/workspaces/$FLAMEUP_WS/events}
 ca=${FLAMEUP_CA_FILE:-/tmp/peer/certs/ca.pem}
+rate=${GATEWAY_RATE:-none}
+if [ "$rate" = none ]; then rate='"none"'; else rate="{ \"requests\": $rate, \"perSeconds\": 1 }"; fi
 run=$(mktemp -d /tmp/switchboard-peer.XXXXXX)
 trap 'rm -rf "$run"' EXIT
 cat >"$run/config.json" <<JSON
@@ -39,7 +42,7 @@ cat >"$run/config.json" <<JSON
   "journal": { "path": "${GATEWAY_JOURNAL:-$run/journal.sqlite}", "durability": "${GATEWAY_DURABILITY:-full}" },
   "targets": {
     "flameup": {
-      "provider": "flameup", "url": "$upstream", "caFile": "$ca", "rateLimit": "none",
+      "provider": "flameup", "url": "$upstream", "caFile": "$ca", "rateLimit": $rate,
       "settings": { "workspaceId": "$FLAMEUP_WS" }, "secrets": { "token": { "env": "FLAMEUP_TOKEN" } }
     }
   },
