@@ -352,7 +352,9 @@ public final class Dispatcher: @unchecked Sendable {
                 return (outcome.state != .pending && followersWaiting, onCommitted.removeValue(forKey: deliveryId))
             }
             if wake { wakeup.signal() }
-            if case .success = result { then?(outcome.state) }
+            // Off the journal's writer thread: what follows (the user's next delivery) reads the
+            // journal and builds a request, and on the writer it held up every append behind it.
+            if case .success = result, let then { DispatchQueue.global().async { then(outcome.state) } }
         }
     }
 }

@@ -31,17 +31,19 @@ public struct RetryWorker: Service {
         self.logger = logger
     }
 
-    /// On a shared journal, the least time between two polls: each is a query on the database
-    /// server, and under load a settled delivery wakes the worker many times a second.
-    static let sharedPollSpacing: Duration = .milliseconds(20)
+    /// The least time between two polls. Under load a settled delivery wakes the worker many
+    /// times a second, and each poll is a query that reads past the deliveries in flight (a
+    /// rate-limited target holds a second of them): polled at every wake-up, a drain at 1,000
+    /// a second spent the core on these reads and starved intake.
+    static let pollSpacing: Duration = .milliseconds(20)
 
     public func run() async throws {
         while !Task.isCancelledOrShuttingDown {
             let started = ContinuousClock.now
             runOnce()
             await dispatcher.wakeup.wait(timeout: interval)
-            if journal.isShared, ContinuousClock.now - started < Self.sharedPollSpacing {
-                try? await Task.sleep(until: started + Self.sharedPollSpacing)
+            if ContinuousClock.now - started < Self.pollSpacing {
+                try? await Task.sleep(until: started + Self.pollSpacing)
             }
         }
     }
