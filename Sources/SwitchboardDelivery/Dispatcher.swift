@@ -257,6 +257,12 @@ public final class Dispatcher: @unchecked Sendable {
         }
     }
 
+    /// Whether `target`'s slots are handed out past the horizon (a delivery to it would be left
+    /// in the journal): checked before the work of building its request.
+    public func isBooked(_ target: String, now: Instant) -> Bool {
+        lock.withLock { (pacers[target]?.bookedAhead(now: now) ?? 0) > Self.pacingHorizonMilliseconds }
+    }
+
     /// Tells the target's breaker how an attempt went, and logs and counts when it opens or closes.
     private func noteForBreaker(_ verdict: Verdict, status: Int?, target: String, probe: Bool) {
         let outage = CircuitBreaker.isOutage(verdict, status: status)

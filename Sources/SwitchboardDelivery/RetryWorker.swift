@@ -82,6 +82,9 @@ extension RetryWorker {
                               reason: "retry window of \(windowMs / 3_600_000) h passed after \(delivery.attempts) attempts; last: \(delivery.lastError ?? "-")")
             return
         }
+        // A batch can hold more of a rate-limited target than its horizon has slots for: the
+        // rest stay due in the journal, without parsing and building their requests first.
+        if dispatcher.isBooked(delivery.target, now: now) { return }
         guard let target = dispatcher.targets.load()[delivery.target] else {
             dispatcher.giveUp(deliveryId: delivery.deliveryId, target: delivery.target, previousAttempts: delivery.attempts,
                               reason: "config: no target named '\(delivery.target)'")
