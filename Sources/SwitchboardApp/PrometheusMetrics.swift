@@ -8,8 +8,8 @@ import SwitchboardJournal
 public final class PrometheusMetrics: EventMetrics, @unchecked Sendable {
     let registry = PrometheusCollectorRegistry()
     private let lock = NSLock()
-    private var counters: [String: Counter] = [:]
-    private var histograms: [String: ValueHistogram] = [:]
+    private var counters: [Key: Counter] = [:]
+    private var histograms: [Key: ValueHistogram] = [:]
     private var circuits: [String: Gauge] = [:]
     private let dropped: Counter
     private let backlog: Gauge
@@ -87,8 +87,16 @@ public final class PrometheusMetrics: EventMetrics, @unchecked Sendable {
         return registry.emitToBuffer()
     }
 
+    /// A metric's name with its (at most two) label values: found per event without building a string.
+    private struct Key: Hashable {
+        let name: String
+        let first: String
+        let second: String
+    }
+
     private func counter(_ name: String, _ labels: [(String, String)], _ help: String) -> Counter {
-        let key = name + labels.map { "|\($0.1)" }.joined()
+        let key = Key(name: name, first: labels.first?.1 ?? "", second: labels.count > 1 ? labels[1].1 : "")
+        precondition(labels.count <= 2, "a counter has at most two labels")
         return lock.withLock {
             if let existing = counters[key] { return existing }
             let made = registry.makeCounter(name: name, labels: labels, help: help)
@@ -98,7 +106,7 @@ public final class PrometheusMetrics: EventMetrics, @unchecked Sendable {
     }
 
     private func histogram(_ name: String, _ label: (String, String), _ help: String) -> ValueHistogram {
-        let key = name + "|" + label.1
+        let key = Key(name: name, first: label.1, second: "")
         return lock.withLock {
             if let existing = histograms[key] { return existing }
             let made = registry.makeValueHistogram(
