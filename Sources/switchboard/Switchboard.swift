@@ -199,11 +199,7 @@ func build<T>(_ body: () throws -> T) throws -> T {
 }
 
 func makeLogger(level: Logger.Level) -> Logger {
-    LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = level
-        return handler
-    }
+    LoggingSystem.bootstrap { label in StandardErrorLogHandler(label: label, level: level) }
     return Logger(label: "switchboard")
 }
 
