@@ -32,7 +32,7 @@ public struct IngressPipeline: Sendable {
     }
 
     /// The largest body any route accepts.
-    public var maxBodyBytes: Int { routes.load().map(\.endpoint.maxBodyBytes).max() ?? 0 }
+    public var maxBodyBytes: Int { routes.load().reduce(0) { max($0, $1.endpoint.maxBodyBytes) } }
 
     public func handle(_ request: InboundRequest) async -> InboundAnswer {
         var pathMatched: InboundRoute?
