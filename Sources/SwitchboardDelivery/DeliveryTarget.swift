@@ -5,7 +5,7 @@ import SwitchboardMapping
 
 /// A configured destination: a vendor's outbound endpoint with its URL, settings and credential
 /// resolved, ready to turn canonical events into requests.
-public struct DeliveryTarget: Sendable {
+public final class DeliveryTarget: Sendable {
     public let name: String
     public let provider: Provider
     public let endpoint: OutboundEndpoint
