@@ -240,9 +240,13 @@ public final class CurlTransport: @unchecked Sendable {
 
     /// `scheme://host:port` of a URL: the part libcurl keeps connections by.
     static func hostKey(_ url: String) -> Substring {
-        guard let scheme = url.range(of: "://") else { return Substring(url) }
-        let rest = url[scheme.upperBound...]
-        return url[..<(rest.firstIndex(of: "/") ?? url.endIndex)]
+        let bytes = url.utf8
+        var slashes = 0
+        for index in bytes.indices where bytes[index] == UInt8(ascii: "/") {
+            slashes += 1
+            if slashes == 3 { return url[..<index] }
+        }
+        return Substring(url)
     }
 
     /// The value of a header line (`Name: value\r\n`) when its name is `name` (lowercase), else nil.
