@@ -44,6 +44,10 @@ public final class Dispatcher: @unchecked Sendable {
     public var metrics: any EventMetrics = NoMetrics()
     /// The longest `Retry-After` honoured.
     public var retryAfterCapMilliseconds: Int64 = 3_600_000
+    /// The most deliveries in flight at once (sending, or waiting in memory for a rate-limit
+    /// slot or a connection). Past it a delivery stays in the journal and the retry worker takes
+    /// it later, so a backlog spread over many users does not pile up requests in memory.
+    public var maxInFlight = 4096
     /// One pacer per rate-limited target, and the slots deliveries have reserved and wait for.
     private var pacers: [String: RatePacer] = [:]
     private var reservations: [Int64: Instant] = [:]
@@ -80,6 +84,11 @@ public final class Dispatcher: @unchecked Sendable {
         lock.withLock { inFlight }
     }
 
+    /// How many more deliveries may be started before ``maxInFlight`` is reached.
+    public var room: Int {
+        lock.withLock { max(0, maxInFlight - inFlight.count) }
+    }
+
     /// Waits until no attempt is in flight or `timeout` has passed; returns how many were still in
     /// flight then (those stay pending in the journal and are resumed by the next start).
     public func drain(timeout: Duration) async -> Int {
@@ -107,7 +116,16 @@ public final class Dispatcher: @unchecked Sendable {
         onCommitted: (@Sendable (DeliveryState) -> Void)? = nil
     ) {
         let now = clock.now()
-        guard lock.withLock({ inFlight.insert(deliveryId).inserted }) else { return }
+        let claim = lock.withLock { () -> Bool? in
+            guard inFlight.count < maxInFlight else { return nil }
+            return inFlight.insert(deliveryId).inserted
+        }
+        guard let claim else {
+            // Busy: the delivery waits in the journal (due, or leased for its first attempt).
+            onResult?(Attempt(verdict: .retry("busy"), status: nil))
+            return
+        }
+        guard claim else { return }
         // A delivery read from the journal a moment ago may have settled since (its attempt ended
         // between the read and the claim): with the claim held, the journal's word is final.
         if readFromJournal, (try? journal.isPending(deliveryId: deliveryId)) != true {

@@ -58,8 +58,11 @@ public struct RetryWorker: Service {
             // that is every target, there is nothing to ask the journal.
             let booked = dispatcher.bookedTargets(now: now)
             if !booked.isEmpty, booked.isSuperset(of: dispatcher.targets.load().keys) { return 0 }
-            due = try journal.claimDue(now: now, limit: batchSize, excluding: dispatcher.inFlightIds, skippingTargets: booked,
-                                       leaseUntil: leaseEnd(now))
+            // No more than the dispatcher has room for: the rest would only be turned away.
+            let room = dispatcher.room
+            guard room > 0 else { return 0 }
+            due = try journal.claimDue(now: now, limit: min(batchSize, room), excluding: dispatcher.inFlightIds,
+                                       skippingTargets: booked, leaseUntil: leaseEnd(now))
         } catch {
             logger.error("could not read due deliveries", metadata: ["sb.error": "\(error)"])
             return 0
