@@ -115,7 +115,6 @@ public final class Dispatcher: @unchecked Sendable {
         readFromJournal: Bool = false, onResult: (@Sendable (Attempt) -> Void)? = nil,
         onCommitted: (@Sendable (DeliveryState) -> Void)? = nil
     ) {
-        let now = clock.now()
         let claim = lock.withLock { () -> Bool? in
             guard inFlight.count < maxInFlight else { return nil }
             return inFlight.insert(deliveryId).inserted
@@ -132,8 +131,19 @@ public final class Dispatcher: @unchecked Sendable {
             _ = lock.withLock { inFlight.remove(deliveryId) }
             return
         }
+        if let onCommitted { lock.withLock { self.onCommitted[deliveryId] = onCommitted } }
+        proceed(deliveryId: deliveryId, target: target, request: request, previousAttempts: previousAttempts, onResult: onResult)
+    }
+
+    /// The rest of an attempt once the delivery is claimed: a pause, the breaker and the rate
+    /// limit may hold it back; otherwise it is sent. Also where a delivery that waited for its
+    /// rate-limit slot resumes.
+    private func proceed(
+        deliveryId: Int64, target: DeliveryTarget, request: OutboundRequest, previousAttempts: Int,
+        onResult: (@Sendable (Attempt) -> Void)?
+    ) {
+        let now = clock.now()
         let (paused, permit) = lock.withLock { () -> (Instant?, CircuitBreaker.Permit) in
-            if let onCommitted { self.onCommitted[deliveryId] = onCommitted }
             if let until = pausedUntil[target.name], until > now { return (until, .send) }
             return (nil, breakers[target.name, default: breakerTemplate].permit(now: now))
         }
@@ -159,8 +169,7 @@ public final class Dispatcher: @unchecked Sendable {
                 // A slot within the horizon: wait for it here, holding the claim.
                 let delay = Int(max(0, slot.milliseconds - now.milliseconds))
                 DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) { [self] in
-                    _ = lock.withLock { inFlight.remove(deliveryId) }
-                    attempt(deliveryId: deliveryId, target: target, request: request, previousAttempts: previousAttempts,
+                    proceed(deliveryId: deliveryId, target: target, request: request, previousAttempts: previousAttempts,
                             onResult: onResult)
                 }
                 return
