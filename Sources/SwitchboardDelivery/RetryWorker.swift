@@ -33,8 +33,8 @@ public struct RetryWorker: Service {
 
     /// The least time between two polls. Under load a settled delivery wakes the worker many
     /// times a second, and each poll is a query that reads past the deliveries in flight (a
-    /// rate-limited target holds a second of them): polled at every wake-up, a drain at 1,000
-    /// a second spent the core on these reads and starved intake.
+    /// rate-limited target holds up to a second of them), on a shared journal one on the
+    /// database server.
     static let pollSpacing: Duration = .milliseconds(20)
 
     public func run() async throws {
