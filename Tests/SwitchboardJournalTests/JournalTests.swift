@@ -37,6 +37,18 @@ import Testing
         }
     }
 
+    @Test(arguments: JournalKind.available) func dueDeliveriesAndClaimsSkipTheTargetsAskedTo(kind: JournalKind) async throws {
+        try await TestJournal.with(kind) { journal, _ in
+            let appended = try await journal.append([event("e1", targets: ["x", "y", "z"]), event("e2", targets: ["x", "y", "z"])])
+            let later = Instant(milliseconds: 60_000)
+            let due = try journal.dueDeliveries(now: later, limit: 10, excluding: [], skippingTargets: ["x", "z"])
+            #expect(due.map(\.deliveryId) == appended.map { $0.deliveryIds[1] }, "only target y's")
+            let claimed = try journal.claimDue(now: later, limit: 10, excluding: [], skippingTargets: ["y"],
+                                               leaseUntil: Instant(milliseconds: 90_000))
+            #expect(Set(claimed.map(\.target)) == ["x", "z"] && claimed.count == 4)
+        }
+    }
+
     @Test(arguments: JournalKind.available) func aUsersLaterDeliveryIsDueOnlyAfterTheEarlierOneIsSettled(kind: JournalKind) async throws {
         try await TestJournal.with(kind) { journal, _ in
             let first = try await journal.append([event("a1", targets: ["x", "y"], user: "alice")])[0]
