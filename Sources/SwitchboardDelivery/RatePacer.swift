@@ -22,8 +22,8 @@ public struct RatePacer: Sendable, Equatable {
         self.limit = limit
         // The vendor counts arrivals, not sends: a request held up on the way (a TLS handshake,
         // a slow hop) arrives closer to the next one. The window is kept 0.5 % + 5 ms longer
-        // than the vendor's, so that jitter does not earn a 429 while the rate stays within 1 %
-        // of the allowance.
+        // than the vendor's, so that jitter does not earn a 429 while the pacing still aims at
+        // 99 % of a per-second allowance (more of a longer one).
         windowMilliseconds = Int64(limit.perSeconds) * 1005 + 5
         spacingMilliseconds = Double(windowMilliseconds) / Double(limit.requests)
     }

@@ -54,8 +54,8 @@ public struct RetryWorker: Service {
         let due: [DueDelivery]
         do {
             let now = clock.now()
-            // Targets booked past the pacing horizon are left alone until they have room; when
-            // that is every target, there is nothing to ask the journal.
+            // Paced targets with more than half the horizon's slots handed out are left alone for
+            // now (`bookedTargets`); when that is every target, there is nothing to ask the journal.
             let booked = dispatcher.bookedTargets(now: now)
             if !booked.isEmpty, booked.isSuperset(of: dispatcher.targets.load().keys) { return 0 }
             // No more than the dispatcher has room for: the rest would only be turned away.

@@ -155,7 +155,7 @@ public final class PostgresJournal: Journal, @unchecked Sendable {
                 WITH claimed AS (
                     SELECT d.id FROM deliveries d
                     WHERE \(Self.dueCondition(now: binds.add(now.milliseconds))) AND NOT (d.id = ANY(\(binds.add(Array(excluding)))))
-                  AND NOT (d.target = ANY(\(binds.add(Array(skippingTargets)))))
+                      AND NOT (d.target = ANY(\(binds.add(Array(skippingTargets)))))
                     ORDER BY d.next_attempt_at, d.id LIMIT \(binds.add(limit))
                     FOR UPDATE OF d SKIP LOCKED)
                 UPDATE deliveries d SET next_attempt_at = \(binds.add(leaseUntil.milliseconds))
