@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import SwitchboardCore
 
 /// Sends requests through one libcurl multi handle, driven by a thread of its own with
 /// `curl_multi_socket_action` and epoll (``CurlSocketLoop``). Connections (and their TLS sessions)

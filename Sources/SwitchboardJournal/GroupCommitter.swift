@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 
 /// Runs queued write operations on one thread, many per transaction, so that concurrent callers
 /// share one commit (and one fsync).
@@ -19,8 +20,10 @@ final class GroupCommitter<Operation: Sendable>: @unchecked Sendable {
     init(name: String, maxBatch: Int = 2048, commit: @escaping ([Operation]) throws -> [(any Error)?]) {
         self.maxBatch = maxBatch
         self.commit = commit
-        let thread = Thread { [self] in self.run() }
-        thread.name = name
+        let thread = Thread { [self] in
+            nameCurrentThread(name)
+            self.run()
+        }
         thread.start()
     }
 

@@ -44,7 +44,7 @@ public final class PostgresJournal: Journal, @unchecked Sendable {
             throw JournalError(operation: "open \(settings.description)", reason: Self.reason(error))
         }
         let quota = QuotaGuard(maxBytes: maxBytes)
-        committer = GroupCommitter(name: "switchboard.journal.postgres") { [writer] operations in
+        committer = GroupCommitter(name: "sb-journal-pg") { [writer] operations in
             // Each on its own only when a statement before COMMIT failed (the group surely rolled
             // back): a COMMIT that failed may have committed, and appending again would journal
             // the events twice.

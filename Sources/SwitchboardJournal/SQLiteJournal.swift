@@ -26,7 +26,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         } catch {
             throw JournalError(operation: "open", reason: Self.reason(error))
         }
-        committer = GroupCommitter(name: "switchboard.journal") { [pool] operations in
+        committer = GroupCommitter(name: "sb-journal") { [pool] operations in
             try GroupCommitter.oneThenEach(operations, retryEach: { _ in true }) { group in
                 try pool.write { db in
                     for operation in group { try Self.apply(operation, db, quota) }
