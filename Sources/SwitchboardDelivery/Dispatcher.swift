@@ -168,7 +168,7 @@ public final class Dispatcher: @unchecked Sendable {
             case .at(let slot):
                 // A slot within the horizon: wait for it here, holding the claim.
                 let delay = Int(max(0, slot.milliseconds - now.milliseconds))
-                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delay)) { [self] in
+                DeliveryThread.shared.async(afterMilliseconds: delay) { [self] in
                     proceed(deliveryId: deliveryId, target: target, request: request, previousAttempts: previousAttempts,
                             onResult: onResult)
                 }
@@ -366,7 +366,7 @@ public final class Dispatcher: @unchecked Sendable {
     /// delivery is left to its lease (which sends it again: a duplicate if it was delivered).
     /// Together shorter than the shortest lease, so no other instance claims it meanwhile.
     static let recordRetries = 8
-    static let recordRetryDelay: DispatchTimeInterval = .milliseconds(400)
+    static let recordRetryDelayMilliseconds = 400
 
     /// Commits an outcome, then frees the delivery for the next attempt. A journal that is away
     /// for a moment (a database restart) gets a few more tries first.
@@ -375,7 +375,9 @@ public final class Dispatcher: @unchecked Sendable {
         journal.record([outcome]) { [self] result in
             if case .failure(let error) = result {
                 if retry < Self.recordRetries {
-                    DispatchQueue.global().asyncAfter(deadline: .now() + Self.recordRetryDelay) { self.commit(outcome, retry: retry + 1) }
+                    DeliveryThread.shared.async(afterMilliseconds: Self.recordRetryDelayMilliseconds) {
+                        self.commit(outcome, retry: retry + 1)
+                    }
                     return
                 }
                 logger.error("could not record a delivery outcome", metadata: ["sb.delivery.id": "\(deliveryId)", "sb.error": "\(error)"])
@@ -389,7 +391,7 @@ public final class Dispatcher: @unchecked Sendable {
             if wake { wakeup.signal() }
             // Off the journal's writer thread: what follows (the user's next delivery) reads the
             // journal and builds a request, and on the writer it held up every append behind it.
-            if case .success = result, let then { DispatchQueue.global().async { then(outcome.state) } }
+            if case .success = result, let then { DeliveryThread.shared.async { then(outcome.state) } }
         }
     }
 }
