@@ -391,7 +391,14 @@ public final class Dispatcher: @unchecked Sendable {
             if wake { wakeup.signal() }
             // Off the journal's writer thread: what follows (the user's next delivery) reads the
             // journal and builds a request, and on the writer it held up every append behind it.
-            if case .success = result, let then { DeliveryThread.shared.async { then(outcome.state) } }
+            // A local journal's read is quick: on the delivery thread, not queued behind intake. A
+            // shared one's is a round trip to the server: on the pool, many at a time.
+            guard case .success = result, let then else { return }
+            if journal.isShared {
+                DispatchQueue.global().async { then(outcome.state) }
+            } else {
+                DeliveryThread.shared.async { then(outcome.state) }
+            }
         }
     }
 }
