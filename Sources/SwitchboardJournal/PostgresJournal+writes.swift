@@ -70,7 +70,7 @@ extension PostgresJournal {
                 SELECT e.id FROM events e
                 WHERE e.received_at < \(cutoff)
                   AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.state NOT IN ('delivered', 'skipped'))
-                ORDER BY e.id LIMIT \(b.add(box.limit))
+                ORDER BY e.received_at, e.id LIMIT \(b.add(box.limit))
                 """, b.bindings).map { try $0.makeRandomAccess().at(0) }
             // Throttle counts whose window ended before the cutoff count nothing any more.
             var r = SQLBinds()
