@@ -84,20 +84,12 @@ public struct IngressPipeline: Sendable {
         let translation = try route.translate(request, parameters: parameters, clock: mappingClock, auth: claims)
         let now = clock.now()
         let targets = route.targets
-        // The first attempt, made right away, holds a lease: nobody else attempts the delivery
-        // until it is due. A forward wait needs that (its answer is this attempt's), and so does
-        // a shared journal (another instance would send it too). In queue mode on a journal of
-        // one gateway the dispatcher's claim keeps it from going twice, and one the dispatcher
-        // turns away (its target's slots taken, too many in flight) is the worker's at once,
-        // not after the lease: in a burst that left whole seconds of a paced target's slots unused.
-        let leased = route.mode == .forward || journal.isShared
-        let firstAttemptDue = Instant(milliseconds: now.milliseconds + (leased ? attemptLeaseMilliseconds : 0))
         let newEvents = translation.events.map { translated in
             var event = NewEvent(
                 route: route.name, source: route.provider.id, name: translated.event["event"]?.stringValue,
                 userId: translated.event["userId"]?.stringValue, receivedAt: now,
                 canonical: JSONWriter.bytes(.object(translated.event)), targets: targets.map(\.name),
-                firstAttemptDue: firstAttemptDue)
+                firstAttemptDue: Instant(milliseconds: now.milliseconds + attemptLeaseMilliseconds))
             if targets.contains(where: { !($0.provider.send?.rules.isEmpty ?? true) }) {
                 event.gates = targets.map { $0.gate(for: .object(translated.event)) }
             }

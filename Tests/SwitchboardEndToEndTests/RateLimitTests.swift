@@ -21,25 +21,4 @@ import Testing
         #expect(try await harness.eventually { try harness.deliveries([.pending, .dead]).isEmpty }, "and is recorded as delivered")
         }
     }
-
-    /// In queue mode, what the first slots cannot take waits in the journal due at once, for the
-    /// worker to claim as slots free up, and not behind the lease of an attempt that never went.
-    @Test func inQueueModeDeliveriesPastTheHorizonAreDueAtOnce() async throws {
-        try await withHarness(mode: "queue", flameupRateLimit: (3, 1), rateLimit: #"{"requests": 2, "perSeconds": 1}"#) { harness in
-        let users = (0..<10).map { "queued-\($0)" }
-        for user in users {
-            let answer = try await harness.sendEvent(user: user)
-            #expect(answer.status == 200, "queued: \(answer.body)")
-        }
-        let checked = Date()
-        let waiting = try harness.deliveries([.pending]).filter { $0.attempts == 0 }
-        #expect(waiting.count >= 3, "the first second's slots (2–3) cannot take ten: \(waiting.count) wait")
-        for delivery in waiting {
-            let due = delivery.nextAttemptAt.map { Double($0.milliseconds) / 1000 } ?? 0
-            #expect(due <= checked.timeIntervalSince1970, "delivery \(delivery.deliveryId) is due, not leased")
-        }
-        #expect(await harness.eventually(30) { harness.flameup.accepted.count == users.count }, "every event arrives")
-        #expect(harness.flameup.rateLimited == 0 && harness.flameup.requests.count == users.count)
-        }
-    }
 }
