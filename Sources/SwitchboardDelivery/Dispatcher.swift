@@ -132,14 +132,15 @@ public final class Dispatcher: @unchecked Sendable {
             return
         }
         if let onCommitted { lock.withLock { self.onCommitted[deliveryId] = onCommitted } }
-        proceed(deliveryId: deliveryId, target: target, request: request, previousAttempts: previousAttempts, onResult: onResult)
+        proceed(deliveryId: deliveryId, target: target, request: request, previousAttempts: previousAttempts,
+                holdsLease: !readFromJournal || journal.isShared, onResult: onResult)
     }
 
     /// The rest of an attempt once the delivery is claimed: a pause, the breaker and the rate
     /// limit may hold it back; otherwise it is sent. Also where a delivery that waited for its
     /// rate-limit slot resumes.
     private func proceed(
-        deliveryId: Int64, target: DeliveryTarget, request: OutboundRequest, previousAttempts: Int,
+        deliveryId: Int64, target: DeliveryTarget, request: OutboundRequest, previousAttempts: Int, holdsLease: Bool,
         onResult: (@Sendable (Attempt) -> Void)?
     ) {
         let now = clock.now()
@@ -170,18 +171,27 @@ public final class Dispatcher: @unchecked Sendable {
                 let delay = Int(max(0, slot.milliseconds - now.milliseconds))
                 DeliveryThread.shared.async(afterMilliseconds: delay) { [self] in
                     proceed(deliveryId: deliveryId, target: target, request: request, previousAttempts: previousAttempts,
-                            onResult: onResult)
+                            holdsLease: holdsLease, onResult: onResult)
                 }
                 return
             case .booked:
-                // The allowance is spoken for past the horizon: the delivery stays in the journal as
-                // it is (due, or leased for its first attempt) and is claimed once slots free up.
-                // Nothing is written and nothing kept in memory, so a backlog of any size costs no RAM.
-                lock.withLock {
-                    inFlight.remove(deliveryId)
-                    self.onCommitted[deliveryId] = nil
-                }
+                // The allowance is spoken for past the horizon: the delivery waits in the journal
+                // and is claimed once slots free up; nothing is kept in memory, so a backlog of any
+                // size costs no RAM. One that was due stays as it is. One held by a lease (the
+                // attempt made on arrival, a claim on a shared journal) is made due now, with one
+                // write: otherwise nobody may claim it until the lease ends, and in a burst that
+                // left whole seconds of the target's slots unused.
                 onResult?(Attempt(verdict: .retry("rate limit"), status: nil))
+                if holdsLease {
+                    lock.withLock { self.onCommitted[deliveryId] = nil }
+                    postpone(deliveryId: deliveryId, target: target.name, attempts: previousAttempts, until: now,
+                             reason: "rate limit: \(target.name)'s slots are taken for the next second")
+                } else {
+                    lock.withLock {
+                        inFlight.remove(deliveryId)
+                        self.onCommitted[deliveryId] = nil
+                    }
+                }
                 return
             }
         }

@@ -21,4 +21,26 @@ import Testing
         #expect(try await harness.eventually { try harness.deliveries([.pending, .dead]).isEmpty }, "and is recorded as delivered")
         }
     }
+
+    /// What the next second's slots cannot take waits in the journal due at once, for the worker
+    /// to claim as slots free up, and not behind the lease of an attempt that never went.
+    @Test func deliveriesPastTheHorizonAreDueAtOnce() async throws {
+        try await withHarness(mode: "queue", flameupRateLimit: (3, 1), rateLimit: #"{"requests": 2, "perSeconds": 1}"#) { harness in
+        let users = (0..<10).map { "queued-\($0)" }
+        for user in users {
+            let answer = try await harness.sendEvent(user: user)
+            #expect(answer.status == 200, "queued: \(answer.body)")
+        }
+        // The turned-away ones are released with a write of their own, just after the answers.
+        let released = { try harness.deliveries([.pending]).filter { $0.lastError?.hasPrefix("rate limit") == true } }
+        #expect(try await harness.eventually { try released().count >= 5 }, "of ten, the first second's 2–3 slots take a few")
+        let checked = Int64(Date().timeIntervalSince1970 * 1000)
+        for delivery in try released() {
+            #expect(delivery.attempts == 0, "not counted as an attempt")
+            #expect((delivery.nextAttemptAt?.milliseconds ?? 0) <= checked, "delivery \(delivery.deliveryId) is due, not leased")
+        }
+        #expect(await harness.eventually(30) { harness.flameup.accepted.count == users.count }, "every event arrives")
+        #expect(harness.flameup.rateLimited == 0 && harness.flameup.requests.count == users.count)
+        }
+    }
 }
