@@ -3,9 +3,9 @@ import SwitchboardCore
 
 /// One thread, of the delivery side's own, that runs work at once or at a deadline: deliveries
 /// waiting for their rate-limit slot, and what follows a committed outcome on a local journal (the
-/// user's next delivery). On the shared dispatch pool that work queued behind the intake's during a
-/// burst, and a paced target got 80–90 % of its rate while the burst lasted; a thread of its own
-/// gets its share of the core from the scheduler.
+/// user's next delivery). On the shared dispatch pool that work queued behind a burst's request
+/// handling (a paced target drained at 97–98 % of its rate after a burst; now 99 %); a thread of
+/// its own gets its share of the core from the scheduler.
 ///
 /// Work must be short and must not block: everything after it waits.
 final class DeliveryThread: @unchecked Sendable {
