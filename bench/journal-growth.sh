@@ -4,7 +4,7 @@
 # delivered events each (one delivery per event, users spread over 100,000 ids, received over the
 # last 6 days: inside the default 7-day retention, so the pruner has nothing to delete), made
 # once under /tmp and kept for reruns (remove them to start over: they are 430 bytes an event,
-# 43 GB for 100 M).
+# 44 GB for 100 M).
 # With EXPIRED=1 the events were received 30 days ago, past the retention: the pruner deletes
 # them while the load runs (such a journal is used up by one run, so it is made each time).
 #   bench/journal-growth.sh [ROWS…]        default: 1000000 10000000

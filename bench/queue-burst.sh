@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A burst into queue mode: EVENTS user.com events as fast as wrk sends them (2 threads, 64
-# connections), journaled and answered 202, delivered to the peer harness's TLS upstream (mock
+# connections), journaled and answered, delivered to the peer harness's TLS upstream (mock
 # Flameup) as fast as it takes them, or at RATE requests per second. Prints the gateway's memory
 # and the deliveries every 5 s, then the summary: events accepted, intake rate, RSS range, and the
 # drain rate between 10 % and 90 % of the deliveries (against RATE when one is set), from the
