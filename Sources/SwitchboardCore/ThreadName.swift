@@ -1,11 +1,21 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Names the calling thread for the operating system, as `top -H`, `perf` and
-/// `/proc/<pid>/task/*/comm` show it. (Foundation's `Thread.name` reaches the OS only when the
-/// thread has been fully started, which its own first lines race with.) Linux keeps 15 bytes.
-public func nameCurrentThread(_ name: String) {
+/// Starts a thread that runs `body` under `name`, as the operating system shows it (`top -H`,
+/// `perf`, `/proc/<pid>/task/*/comm`). Foundation's `Thread.name`, set before `start()`, races
+/// with the thread's start and did not reach the OS; the thread names itself first instead.
+public func startThread(named name: String, _ body: @escaping @Sendable () -> Void) {
+    let thread = Thread {
+        nameCurrentThread(name)
+        body()
+    }
+    thread.start()
+}
+
+/// Names the calling thread for the operating system. Linux keeps 15 bytes.
+func nameCurrentThread(_ name: String) {
     #if os(Linux)
     let fd = open("/proc/thread-self/comm", O_WRONLY)
     guard fd >= 0 else { return }

@@ -65,11 +65,7 @@ public final class CurlTransport: @unchecked Sendable {
         sb_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, options.maxConnectionsPerHost)
         sb_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, options.maxConnectionsPerHost * 2)
         loop = CurlSocketLoop(multi: multi)
-        let thread = Thread { [self] in
-            nameCurrentThread("sb-curl")
-            self.run()
-        }
-        thread.start()
+        startThread(named: "sb-curl") { [self] in run() }
     }
 
     /// Queues `request`; `completion` runs once with its result.

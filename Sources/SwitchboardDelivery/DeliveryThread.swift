@@ -21,11 +21,7 @@ final class DeliveryThread: @unchecked Sendable {
     private var timers = TimerHeap()
 
     private init(name: String) {
-        let thread = Thread { [self] in
-            nameCurrentThread(name)
-            run()
-        }
-        thread.start()
+        startThread(named: name) { [self] in run() }
     }
 
     /// Runs `work` on the thread as soon as it is free.

@@ -20,11 +20,7 @@ final class GroupCommitter<Operation: Sendable>: @unchecked Sendable {
     init(name: String, maxBatch: Int = 2048, commit: @escaping ([Operation]) throws -> [(any Error)?]) {
         self.maxBatch = maxBatch
         self.commit = commit
-        let thread = Thread { [self] in
-            nameCurrentThread(name)
-            self.run()
-        }
-        thread.start()
+        startThread(named: name) { [self] in run() }
     }
 
     /// Queues `operation`; after `stop` it fails at once (nothing would run it).
