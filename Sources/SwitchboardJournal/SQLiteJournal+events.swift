@@ -22,8 +22,13 @@ extension SQLiteJournal {
     /// The plan SQLite chooses to list `query`'s events, for tests that check an index is used.
     public func plan(for query: EventQuery) throws -> String {
         let (condition, arguments) = try Self.condition(for: query)
-        return try pool.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Self.listSQL(condition), arguments: StatementArguments(arguments + [1, 0]))
+        return try queryPlan(Self.listSQL(condition), StatementArguments(arguments + [1, 0]))
+    }
+
+    /// SQLite's plan for `sql`, its steps joined with "; ".
+    func queryPlan(_ sql: String, _ arguments: StatementArguments) throws -> String {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments)
                 .map { $0["detail"] as String? ?? "" }.joined(separator: "; ")
         }
     }

@@ -259,10 +259,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
 
     /// The plan SQLite chooses for a prune pass, for a test that checks no table is scanned.
     public func prunePlan() throws -> String {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + Self.pruneSQL, arguments: [0, 1])
-                .map { $0["detail"] as String? ?? "" }.joined(separator: "; ")
-        }
+        try queryPlan(Self.pruneSQL, [0, 1])
     }
 
     private static func apply(_ operation: JournalWrite, _ db: Database, _ quota: QuotaGuard) throws {
