@@ -182,15 +182,14 @@ public final class Dispatcher: @unchecked Sendable {
                 // write: otherwise nobody may claim it until the lease ends, and in a burst that
                 // left whole seconds of the target's slots unused.
                 onResult?(Attempt(verdict: .retry("rate limit"), status: nil))
+                lock.withLock {
+                    self.onCommitted[deliveryId] = nil
+                    // Released now, or once the write commits.
+                    if !holdsLease { inFlight.remove(deliveryId) }
+                }
                 if holdsLease {
-                    lock.withLock { self.onCommitted[deliveryId] = nil }
                     postpone(deliveryId: deliveryId, target: target.name, attempts: previousAttempts, until: now,
                              reason: "rate limit: \(target.name)'s slots are taken for the next second")
-                } else {
-                    lock.withLock {
-                        inFlight.remove(deliveryId)
-                        self.onCommitted[deliveryId] = nil
-                    }
                 }
                 return
             }
