@@ -92,10 +92,9 @@ public final class PostgresJournal: Journal, @unchecked Sendable {
 
     // MARK: - Due deliveries and claims
 
-    /// The `next_attempt_at` of a delivery waiting behind an earlier pending one of its user: far
-    /// beyond any due time, so claims never scan it. Settling the one before makes it due (see
-    /// `recordBatch`); on SQLite the order rule in the due query is enough.
-    static let waiting: Int64 = 9_000_000_000_000_000
+    /// The `next_attempt_at` of a delivery waiting its turn (``WaitingInLine``); settling the one
+    /// before makes it due (see `recordBatch`).
+    static let waiting = WaitingInLine.dueAt
     /// When stranded waiting deliveries were last looked for (`promoteStranded`).
     private static let strandedSweepMilliseconds: Int64 = 5_000
 

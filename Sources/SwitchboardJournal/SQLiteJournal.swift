@@ -67,19 +67,12 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
 
     public func dueDeliveries(now: Instant, limit: Int, excluding: Set<Int64>, skippingTargets: Set<String>) throws -> [DueDelivery] {
         let skipped = Array(skippingTargets)
-        let skipping = skipped.isEmpty ? "" : "AND d.target NOT IN (\(skipped.map { _ in "?" }.joined(separator: ", ")))"
         do {
             return try pool.read { db in
-                let rows = try Row.fetchCursor(db, sql: """
-                    SELECT \(Self.dueColumns)
-                    FROM deliveries d JOIN events e ON e.id = d.event_id
-                    WHERE d.state = 'pending' AND d.next_attempt_at <= ? \(skipping)
-                      AND (d.user_id IS NULL OR NOT EXISTS (
-                        SELECT 1 FROM deliveries p
-                        WHERE p.target = d.target AND p.user_id = d.user_id AND p.state = 'pending' AND p.id < d.id))
-                    ORDER BY d.next_attempt_at, d.id
-                    LIMIT ?
-                    """, arguments: [now.milliseconds] + StatementArguments(skipped) + [limit + excluding.count])
+                // Cached: preparing a statement runs GRDB's authorizer over every column it reads,
+                // which cost more than the query itself at each poll.
+                let rows = try Row.fetchCursor(db.cachedStatement(sql: Self.dueSQL(skippingTargets: skipped.count)),
+                                               arguments: [now.milliseconds] + StatementArguments(skipped) + [limit + excluding.count])
                 var due: [DueDelivery] = []
                 while let row = try rows.next(), due.count < limit {
                     if excluding.contains(row[0]) { continue }
@@ -92,19 +85,42 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         }
     }
 
+    /// Pending, due (`?`), not of the `skippingTargets` targets (`?` each), and not behind an
+    /// earlier pending delivery of the same user to the same target; the first `?` by due time.
+    /// Read along the due index: left to choose, SQLite read every pending delivery through the
+    /// state index and sorted them, at each poll, so a backlog slowed its own drain.
+    static func dueSQL(skippingTargets: Int) -> String {
+        let skipping = skippingTargets == 0 ? "" : "AND d.target NOT IN (\((0..<skippingTargets).map { _ in "?" }.joined(separator: ", ")))"
+        return """
+            SELECT \(dueColumns)
+            FROM deliveries d INDEXED BY deliveries_due JOIN events e ON e.id = d.event_id
+            WHERE d.state = 'pending' AND d.next_attempt_at <= ? \(skipping)
+              AND (d.user_id IS NULL OR NOT EXISTS (
+                SELECT 1 FROM deliveries p
+                WHERE p.target = d.target AND p.user_id = d.user_id AND p.state = 'pending' AND p.id < d.id))
+            ORDER BY d.next_attempt_at, d.id
+            LIMIT ?
+            """
+    }
+
+    /// The plan SQLite chooses for the due query, for a test that checks it reads the due index in order.
+    public func duePlan() throws -> String {
+        try queryPlan(Self.dueSQL(skippingTargets: 1), [0, "t", 1])
+    }
+
     public func headOfLine(target: String, userId: String, now: Instant) throws -> DueDelivery? {
         do {
             return try pool.read { db in
-                guard let row = try Row.fetchOne(db, sql: """
+                guard let row = try Row.fetchOne(db.cachedStatement(sql: """
                     SELECT \(Self.dueColumns)
                     FROM deliveries d JOIN events e ON e.id = d.event_id
                     WHERE d.target = ? AND d.user_id = ? AND d.state = 'pending'
                     ORDER BY d.id LIMIT 1
-                    """, arguments: [target, userId])
+                    """), arguments: [target, userId])
                 else { return nil }
                 let head = Self.dueDelivery(row)
                 let dueAt: Int64? = row[9]
-                return (dueAt ?? 0) <= now.milliseconds ? head : nil
+                return (dueAt ?? 0) <= now.milliseconds || dueAt == WaitingInLine.dueAt ? head : nil
             }
         } catch {
             throw JournalError(operation: "read the head of a user's line", reason: Self.reason(error))
@@ -139,7 +155,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
     public func isPending(deliveryId: Int64) throws -> Bool {
         do {
             return try pool.read { db in
-                try String.fetchOne(db, sql: "SELECT state FROM deliveries WHERE id = ?", arguments: [deliveryId]) == "pending"
+                try String.fetchOne(db.cachedStatement(sql: "SELECT state FROM deliveries WHERE id = ?"), arguments: [deliveryId]) == "pending"
             }
         } catch {
             throw JournalError(operation: "read a delivery's state", reason: Self.reason(error))
@@ -236,7 +252,8 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
                         deliveryId: row[0], eventId: row[1], route: row[2], target: row[3], eventName: row[4],
                         userId: row[5], receivedAt: Instant(milliseconds: row[6]),
                         state: DeliveryState(rawValue: row[7]) ?? .pending, attempts: row[8],
-                        nextAttemptAt: (row[9] as Int64?).map(Instant.init(milliseconds:)), lastStatus: row[10],
+                        nextAttemptAt: (row[9] as Int64?).flatMap { $0 == WaitingInLine.dueAt ? nil : Instant(milliseconds: $0) },
+                        lastStatus: row[10],
                         lastError: row[11], updatedAt: Instant(milliseconds: row[12]), excerpt: row[13])
                 }
             }
@@ -288,8 +305,9 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             try applyBackfill(box, db)
         case .releaseLeases(let box):
             try db.execute(sql: """
-                UPDATE deliveries SET next_attempt_at = ? WHERE state = 'pending' AND attempts = 0 AND next_attempt_at > ?
-                """, arguments: [box.now.milliseconds, box.now.milliseconds])
+                UPDATE deliveries SET next_attempt_at = ?
+                WHERE state = 'pending' AND attempts = 0 AND next_attempt_at > ? AND next_attempt_at <> ?
+                """, arguments: [box.now.milliseconds, box.now.milliseconds, WaitingInLine.dueAt])
             box.changed = db.changesCount
         case .replay(let box):
             let statement = try db.cachedStatement(sql: """
@@ -312,11 +330,24 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             for o in outcomes {
                 try update.execute(arguments: [o.state.rawValue, o.attempts, o.nextAttemptAt?.milliseconds,
                                                o.lastStatus, o.lastError, o.at.milliseconds, o.deliveryId])
-                guard db.changesCount == 1, o.failedAttempt else { continue }
+                guard db.changesCount == 1 else { continue }
+                if o.state != .pending { try promoteNextInLine(after: o.deliveryId, at: o.at, db) }
+                guard o.failedAttempt else { continue }
                 try history.execute(arguments: [o.deliveryId, o.at.milliseconds, o.lastStatus, o.lastError])
                 if let text = o.excerpt { try excerpt.execute(arguments: [text, o.deliveryId]) }
             }
         }
+    }
+
+    /// Makes due the next delivery in the line of `settled` (same user, same target) if it was
+    /// waiting its turn; none is waiting whose line has nothing pending ahead of it.
+    private static func promoteNextInLine(after settled: Int64, at: Instant, _ db: Database) throws {
+        try db.cachedStatement(sql: """
+            UPDATE deliveries SET next_attempt_at = ?
+            WHERE id = (SELECT p.id FROM deliveries s JOIN deliveries p ON p.target = s.target AND p.user_id = s.user_id
+                        WHERE s.id = ? AND p.state = 'pending' ORDER BY p.id LIMIT 1)
+              AND next_attempt_at = ?
+            """).execute(arguments: [at.milliseconds, settled, WaitingInLine.dueAt])
     }
 
     private static func insert(_ event: NewEvent, _ db: Database) throws -> AppendedEvent {
@@ -357,11 +388,10 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             if let user = event.userId {
                 ids = try Int64.fetchAll(earlierPending, arguments: [target, user, AppendedEvent.earlierPendingLimit + 1])
             }
-            // One queued behind others is due at once: the order rule, not the lease, holds it
-            // back (and the dispatcher's claim keeps it from being sent twice).
-            let due = ids.isEmpty ? event.firstAttemptDue : event.receivedAt
-            try insertDelivery.execute(arguments: [eventId, target, event.userId, due.milliseconds,
-                                                   event.receivedAt.milliseconds])
+            // One queued behind others waits its turn: the due query never reads it until the
+            // delivery ahead settles (a user with a long line costs each poll nothing).
+            let due = ids.isEmpty ? event.firstAttemptDue.milliseconds : WaitingInLine.dueAt
+            try insertDelivery.execute(arguments: [eventId, target, event.userId, due, event.receivedAt.milliseconds])
             deliveryIds.append(db.lastInsertedRowID)
             earlier.append(ids)
         }

@@ -58,6 +58,10 @@ import Testing
             #expect(second[0].waits(target: 0) && second[0].waits(target: 1))
             #expect(!second[0].waits(target: 0, isSettled: { $0 == first.deliveryIds[0] }), "unless the earlier outcome is known")
             #expect(second[1].earlierPending == [[]])
+            // Waiting its turn, a delivery has no attempt time: the due query never reads it, and a
+            // restart's release of first-attempt leases leaves it waiting.
+            _ = try await journal.releaseLeases(now: Instant(milliseconds: 2_000))
+            #expect(try journal.delivery(id: second[0].deliveryIds[0])?.nextAttemptAt == nil)
             let later = Instant(milliseconds: 60_000)
             var due = try journal.dueDeliveries(now: later, limit: 10, excluding: []).map(\.deliveryId)
             #expect(due == first.deliveryIds + second[1].deliveryIds)
@@ -66,6 +70,8 @@ import Testing
             due = try journal.dueDeliveries(now: later, limit: 10, excluding: []).map(\.deliveryId)
             #expect(Set(due) == [first.deliveryIds[1], second[0].deliveryIds[0], second[1].deliveryIds[0]],
                     "on target x alice's line moved on; on y it still waits for the first event")
+            #expect(try journal.delivery(id: second[0].deliveryIds[0])?.nextAttemptAt == later, "due when the one ahead settled")
+            #expect(try journal.delivery(id: second[0].deliveryIds[1])?.nextAttemptAt == nil)
             try await journal.record([DeliveryOutcome(deliveryId: first.deliveryIds[1], state: .dead, attempts: 1,
                                                       nextAttemptAt: nil, lastStatus: 422, lastError: "HTTP 422", at: later)])
             due = try journal.dueDeliveries(now: later, limit: 10, excluding: []).map(\.deliveryId)
