@@ -5,6 +5,7 @@
 //   FaultDriver kill 600 64 10-30
 //   FaultDriver fleet-kill 60 32                      (3 instances on one PostgreSQL journal)
 //   JOURNAL=postgres INSTANCES=2 FaultDriver none 20 64   (throughput: see accepted_per_second)
+//   BATCH=10 RATE=5000 FaultDriver kill 600 256 10-30   (10 events per request, 5,000 events/s)
 import Foundation
 import SwitchboardFaults
 
@@ -27,6 +28,9 @@ if arguments.count > 4 {
 // INSTANCES=N (3 for fleet-kill) gateways; JOURNAL=postgres (implied by several instances) puts
 // them on the PostgreSQL server at $SWITCHBOARD_TEST_POSTGRES, in a schema of the run's own.
 let environment = ProcessInfo.processInfo.environment
+// BATCH=N events per request (to Flameup's batch endpoint); RATE=N events per second in all.
+if let batch = environment["BATCH"].flatMap(Int.init), batch > 0 { options.batchSize = batch }
+options.eventsPerSecond = environment["RATE"].flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil }
 options.instances = environment["INSTANCES"].flatMap(Int.init) ?? (scenario == .fleetKill ? 3 : 1)
 if options.instances > 1 || environment["JOURNAL"] == "postgres" {
     guard let url = environment["SWITCHBOARD_TEST_POSTGRES"] else {

@@ -10,6 +10,8 @@ public struct FaultReport: Sendable, CustomStringConvertible {
     /// How long the load ran (the run's `duration`), and the events accepted per second of it.
     public var loadSeconds = 0.0
     public var acceptedPerSecond: Double { loadSeconds > 0 ? Double(accepted) / loadSeconds : 0 }
+    /// How long after the load the journal took to settle (every delivery done or dead).
+    public var settleSeconds = 0.0
     /// Events the load generator sent, and how the gateway answered them.
     public var sent = 0
     public var accepted = 0
@@ -37,9 +39,9 @@ public struct FaultReport: Sendable, CustomStringConvertible {
 
     public init(scenario: FaultScenario) { self.scenario = scenario }
 
-    /// True when the counting rule holds.
+    /// True when the counting rule holds (and there was something to count).
     public var holds: Bool {
-        lost == 0 && inversions == 0 && pending == 0 && dead == 0 && uncleanStops == 0 && duplicates <= allowedDuplicates
+        accepted > 0 && lost == 0 && inversions == 0 && pending == 0 && dead == 0 && uncleanStops == 0 && duplicates <= allowedDuplicates
     }
 
     public var description: String {
@@ -47,6 +49,6 @@ public struct FaultReport: Sendable, CustomStringConvertible {
             + "refused=\(refused) unanswered=\(unanswered) faults=\(faults) unclean_stops=\(uncleanStops) "
             + "delivered=\(delivered) pending=\(pending) dead=\(dead) lost=\(lost) duplicates=\(duplicates) "
             + "inversions=\(inversions) allowed_duplicates=\(allowedDuplicates) holds=\(holds) "
-            + "accepted_per_second=\(String(format: "%.0f", acceptedPerSecond))"
+            + "accepted_per_second=\(String(format: "%.0f", acceptedPerSecond)) settle_seconds=\(String(format: "%.1f", settleSeconds))"
     }
 }

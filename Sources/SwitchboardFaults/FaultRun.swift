@@ -20,11 +20,18 @@ public final class FaultRun: @unchecked Sendable {
         public var directory: String
         public var scenario: FaultScenario
         public var duration: Duration
-        /// Users sending at once (each one event at a time).
+        /// Users sending at once (each one request at a time).
         public var users = 32
+        /// Events per request: 1 sends each event alone to user.com's track endpoint; more send
+        /// them in one request to Flameup's batch endpoint, relayed to the same mock Flameup.
+        public var batchSize = 1
+        /// The load's pace in events per second over all users; nil sends each user's next
+        /// request as soon as the previous one is answered.
+        public var eventsPerSecond: Double?
         /// Seconds between faults, chosen at random in this range.
         public var faultEvery: ClosedRange<Double> = 3...5
-        /// How long to wait at the end for every delivery to settle.
+        /// How long the backlog may stay without shrinking at the end before the run stops
+        /// waiting for every delivery to settle.
         public var settleTimeout: Duration = .seconds(90)
         /// Gateway instances, each on its own port, all on one journal.
         public var instances = 1
@@ -44,6 +51,8 @@ public final class FaultRun: @unchecked Sendable {
 
     static let token = "fl_faults_token_0123456789"
     static let appKey = "uc_faults_key_0123456789"
+    /// The key of the app that sends batches to Flameup's batch endpoint.
+    static let batchAppKey = "fl_faults_app_key_0123456789"
     static let workspace = "ws_faults"
 
     let options: Options
@@ -81,6 +90,7 @@ public final class FaultRun: @unchecked Sendable {
             gateways.append(GatewayProcess(
                 executable: options.switchboard, configFile: try writeConfig(port: port, index: index),
                 environment: ["FAULTS_FLAMEUP_TOKEN": Self.token, "FAULTS_USERCOM_KEYS": Self.appKey,
+                              "FAULTS_FLAMEUP_APP_KEYS": Self.batchAppKey,
                               PostgresSettings.defaultPasswordVariable: options.journalPassword ?? ""],
                 logFile: "\(options.directory)/gateway-\(index).log"))
         }
@@ -104,7 +114,10 @@ public final class FaultRun: @unchecked Sendable {
             try gateways[0].start()
             try await waitUntilReady(0)
         }
+        let loadEnded = ContinuousClock.now
         try await settleAndCount()
+        let settling = ContinuousClock.now - loadEnded
+        report.settleSeconds = Double(settling.components.seconds) + Double(settling.components.attoseconds) / 1e18
         for gateway in gateways { gateway.send(SIGTERM) }
         for gateway in gateways { _ = await gateway.waitForExit(timeout: .seconds(30)) }
         await server.stop()
@@ -116,27 +129,32 @@ public final class FaultRun: @unchecked Sendable {
     // MARK: - Load
 
     /// One user's events, to instance `user % instances` (as a load balancer would pin it);
-    /// when that one does not answer, to the next.
+    /// when that one does not answer, to the next. Paced when `eventsPerSecond` is set.
     private func sendEvents(user: Int, until end: ContinuousClock.Instant) async {
         var seq = user * 10_000_000
         var instance = user % gatewayPorts.count
+        let batch = max(1, options.batchSize)
+        let interval = options.eventsPerSecond.map { Duration.seconds(Double(options.users * batch) / $0) }
+        // Users start spread over one interval, so that a paced load does not come in waves.
+        var nextSend = ContinuousClock.now + (interval.map { $0 * (Double(user) / Double(options.users)) } ?? .zero)
         while ContinuousClock.now < end {
+            if let interval {
+                try? await Task.sleep(until: nextSend)
+                nextSend += interval
+            }
             let gatewayPort = gatewayPorts[instance]
-            seq += 1
-            let body = #"{"name":"fault_event","timestamp":1700000000,"data":{"user":"u\#(user)","seq":\#(seq)}}"#
-            let request = OutboundRequest(
-                method: "POST", url: "http://127.0.0.1:\(gatewayPort)/api/public/users-by-id/u\(user)/events/",
-                headers: ["Authorization: Token \(Self.appKey)", "Content-Type: application/json"], body: Array(body.utf8))
-            let result = await client.send(request)
+            let seqs = (seq + 1)...(seq + batch)
+            seq += batch
+            let result = await client.send(request(user: user, seqs: seqs, port: gatewayPort))
             let status = result.status ?? 0
             lock.withLock {
-                report.sent += 1
+                report.sent += batch
                 switch status {
                 case 200..<300:
-                    report.accepted += 1
-                    acceptedSeqs.insert(seq)
-                case 0: report.unanswered += 1
-                default: report.refused += 1
+                    report.accepted += batch
+                    acceptedSeqs.formUnion(seqs)
+                case 0: report.unanswered += batch
+                default: report.refused += batch
                 }
             }
             if status == 0 {
@@ -144,6 +162,23 @@ public final class FaultRun: @unchecked Sendable {
                 try? await Task.sleep(for: .milliseconds(50))
             }
         }
+    }
+
+    /// One request carrying the user's events `seqs`: alone to user.com, or as a Flameup batch.
+    private func request(user: Int, seqs: ClosedRange<Int>, port: Int) -> OutboundRequest {
+        if seqs.count == 1 {
+            let body = #"{"name":"fault_event","timestamp":1700000000,"data":{"user":"u\#(user)","seq":\#(seqs.lowerBound)}}"#
+            return OutboundRequest(
+                method: "POST", url: "http://127.0.0.1:\(port)/api/public/users-by-id/u\(user)/events/",
+                headers: ["Authorization: Token \(Self.appKey)", "Content-Type: application/json"], body: Array(body.utf8))
+        }
+        let events = seqs.map {
+            #"{"userId":"u\#(user)","event":"fault_event","timestamp":"2023-11-14T22:13:20Z","properties":{"user":"u\#(user)","seq":\#($0)}}"#
+        }
+        return OutboundRequest(
+            method: "POST", url: "http://127.0.0.1:\(port)/api/v1/workspaces/\(Self.workspace)/events/batch",
+            headers: ["Authorization: Bearer \(Self.batchAppKey)", "Content-Type: application/json"],
+            body: Array(#"{"events":[\#(events.joined(separator: ","))]}"#.utf8))
     }
 
     // MARK: - Faults
@@ -221,9 +256,15 @@ public final class FaultRun: @unchecked Sendable {
     private func settleAndCount() async throws {
         let journal = try openJournal(journalLocation, environment: [PostgresSettings.defaultPasswordVariable: options.journalPassword ?? ""])
         defer { journal.close() }
-        let deadline = ContinuousClock.now + options.settleTimeout
-        while ContinuousClock.now < deadline, try journal.backlog().count > 0 {
-            try await Task.sleep(for: .milliseconds(200))
+        // A long run may end with a large backlog: wait while it keeps shrinking.
+        var smallest = try journal.backlog().count
+        var deadline = ContinuousClock.now + options.settleTimeout
+        while smallest > 0, ContinuousClock.now < deadline {
+            // Counting the backlog reads all of it: not so often that the count slows the drain.
+            try await Task.sleep(for: .seconds(1))
+            let backlog = try journal.backlog().count
+            if backlog < smallest { deadline = ContinuousClock.now + options.settleTimeout }
+            smallest = min(smallest, backlog)
         }
         report.pending = try journal.backlog().count
         report.dead = try journal.deliveries(states: [.dead], limit: 100_000).count
@@ -283,6 +324,8 @@ public final class FaultRun: @unchecked Sendable {
               },
               "routes": [
                 { "name": "usercom-to-flameup", "from": "usercom", "to": "flameup", "keys": { "env": "FAULTS_USERCOM_KEYS" },
+                  "mode": "forward", "deadlineMs": 1000 },
+                { "name": "flameup-batches", "from": "flameup", "endpoint": "trackBatch", "to": "flameup", "keys": { "env": "FAULTS_FLAMEUP_APP_KEYS" },
                   "mode": "forward", "deadlineMs": 1000 }
               ]
             }
