@@ -31,6 +31,21 @@ import Testing
         #expect(report.pending == 0 && report.dead == 0, "\(report)")
     }
 
+    /// Each request a batch of a user's events, paced: a batch answered 200 is journaled whole,
+    /// and a user's line many events deep drains in order across the kills.
+    @Test func killedRepeatedlyUnderBatchedLoadLosesNothing() async throws {
+        let report = try await run(.kill, seconds: 10, faultEvery: 2...3) { options in
+            options.batchSize = 5
+            options.eventsPerSecond = 1_000
+        }
+        #expect(report.faults >= 2)
+        #expect(report.accepted > 0 && report.accepted % 5 == 0, "whole batches: \(report)")
+        #expect(report.lost == 0, "\(report)")
+        #expect(report.inversions == 0, "\(report)")
+        #expect(report.duplicates <= report.allowedDuplicates, "\(report)")
+        #expect(report.pending == 0 && report.dead == 0, "\(report)")
+    }
+
     @Test func sigtermUnderLoadDrainsAndExitsCleanly() async throws {
         let report = try await run(.sigterm, seconds: 8, faultEvery: 2...3)
         #expect(report.faults >= 2)
