@@ -4,13 +4,17 @@ import Testing
 
 /// The plans of the journal's queries that run on every prune pass or poll, whatever the journal's size.
 @Suite struct QueryPlanTests {
+    /// The plan `read` takes from a new, empty journal.
+    func plan(_ read: (SQLiteJournal) throws -> String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("plan-\(UUID().uuidString).sqlite").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try read(SQLiteJournal(path: path, durability: .normal))
+    }
+
     /// A prune pass runs on the journal's writer: a table scan there stops intake for as long
     /// as it takes to read every event.
     @Test func findingExpiredEventsUsesTheReceivedIndexNotAScan() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("prune-\(UUID().uuidString).sqlite").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let journal = try SQLiteJournal(path: path, durability: .normal)
-        let plan = try journal.prunePlan()
+        let plan = try plan { try $0.prunePlan() }
         #expect(plan.contains("INDEX events_received"), "\(plan)")
         #expect(!plan.contains("SCAN e"), "\(plan)")
         #expect(!plan.contains("TEMP B-TREE"), "already in order, no sort: \(plan)")
@@ -19,10 +23,7 @@ import Testing
     /// The retry worker asks for due deliveries many times a second: reading every pending
     /// delivery there makes a large backlog drain slower the larger it is.
     @Test func findingDueDeliveriesReadsTheDueIndexInOrder() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("due-\(UUID().uuidString).sqlite").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let journal = try SQLiteJournal(path: path, durability: .normal)
-        let plan = try journal.duePlan()
+        let plan = try plan { try $0.duePlan() }
         #expect(plan.contains("SEARCH d USING INDEX deliveries_due"), "\(plan)")
         #expect(!plan.contains("TEMP B-TREE"), "already in order, no sort: \(plan)")
     }
