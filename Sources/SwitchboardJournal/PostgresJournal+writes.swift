@@ -86,12 +86,22 @@ extension PostgresJournal {
             var b = SQLBinds()
             let now = b.add(box.now.milliseconds), target = b.add(box.range.target)
             let condition = rangeCondition(box.range.route, box.range.since, box.range.until, &b)
-            box.added = try db.run("""
+            let added = try db.run("""
                 INSERT INTO deliveries (event_id, target, user_id, state, attempts, next_attempt_at, updated_at, created_at)
                 SELECT e.id, \(target), e.user_id, 'pending', 0, \(now), \(now), \(now) FROM events e
                 WHERE \(condition) AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = e.id AND d.target = \(target))
                 ORDER BY e.id LIMIT \(b.add(box.limit))
-                """, b.bindings).metadata.rows ?? 0
+                RETURNING id
+                """, b.bindings).map { try $0.makeRandomAccess().at(0, as: Int64.self) }
+            box.added = added.count
+            // Those behind an earlier pending delivery of their user wait their turn, as appended ones do.
+            var w = SQLBinds()
+            try db.run("""
+                UPDATE deliveries d SET next_attempt_at = \(w.add(waiting))
+                WHERE d.id = ANY(\(w.add(added))) AND d.user_id IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM deliveries p
+                    WHERE p.target = d.target AND p.user_id = d.user_id AND p.state = 'pending' AND p.id < d.id)
+                """, w.bindings)
         }
     }
 

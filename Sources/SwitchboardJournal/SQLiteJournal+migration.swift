@@ -61,6 +61,7 @@ extension SQLiteJournal {
     /// have none, oldest first; the writer thread runs it inside one transaction.
     static func applyBackfill(_ box: JournalWrite.BackfillBox, _ db: Database) throws {
         let (condition, arguments) = rangeCondition(route: box.range.route, since: box.range.since, until: box.range.until)
+        let before = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(id), 0) FROM deliveries") ?? 0
         try db.execute(sql: """
             INSERT INTO deliveries (event_id, target, user_id, state, attempts, next_attempt_at, updated_at, created_at)
             SELECT e.id, ?, e.user_id, 'pending', 0, ?, ?, ? FROM events e
@@ -70,5 +71,12 @@ extension SQLiteJournal {
                 [box.range.target, box.now.milliseconds, box.now.milliseconds, box.now.milliseconds] + arguments
                     + [box.range.target, box.limit]))
         box.added = db.changesCount
+        // Those behind an earlier pending delivery of their user wait their turn, as appended ones do.
+        try db.execute(sql: """
+            UPDATE deliveries SET next_attempt_at = ?
+            WHERE id > ? AND user_id IS NOT NULL AND EXISTS (
+                SELECT 1 FROM deliveries p
+                WHERE p.target = deliveries.target AND p.user_id = deliveries.user_id AND p.state = 'pending' AND p.id < deliveries.id)
+            """, arguments: [WaitingInLine.dueAt, before])
     }
 }

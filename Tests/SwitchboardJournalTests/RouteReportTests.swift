@@ -51,6 +51,11 @@ import Testing
             let due = try journal.dueDeliveries(now: Instant(milliseconds: 10_000), limit: 100, excluding: [])
             #expect(due.filter { $0.target == "third" }.map(\.eventId).count == 1, "only the head of the user's line is due")
             #expect(due.first { $0.target == "third" }?.receivedAt == Instant(milliseconds: 10_000), "its retry window starts at the backfill")
+            var filter = DeliveryFilter()
+            filter.states = [.pending]
+            filter.target = "third"
+            let backfilled = try journal.deliveries(matching: filter).sorted { $0.deliveryId < $1.deliveryId }
+            #expect(backfilled.map { $0.nextAttemptAt == nil } == [false, true, true], "the rest wait their turn, out of the due query's way")
         }
     }
 }
