@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 
 /// Fires many short deadlines from one thread, so a forward wait costs no timer or task of its
 /// own. Deadlines are kept in arrival order per duration, which is also their firing order.
@@ -17,9 +18,7 @@ final class DeadlineTimer: @unchecked Sendable {
     private var heads: [Int64: Int] = [:]
 
     private init() {
-        let thread = Thread { [self] in run() }
-        thread.name = "switchboard.deadlines"
-        thread.start()
+        startThread(named: "sb-deadlines") { [self] in run() }
     }
 
     /// Calls `fire` once `duration` has passed (on the timer's thread; it must be quick).
