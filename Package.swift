@@ -35,6 +35,7 @@ let package = Package(
             name: "SwitchboardJournal",
             dependencies: [
                 "SwitchboardCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],

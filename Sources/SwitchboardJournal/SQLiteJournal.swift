@@ -26,11 +26,14 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         } catch {
             throw JournalError(operation: "open", reason: Self.reason(error))
         }
+        let names = KnownEventNames()
         committer = GroupCommitter(name: "sb-journal") { [pool] operations in
             try GroupCommitter.oneThenEach(operations, retryEach: { _ in true }) { group in
+                names.begin()
                 try pool.write { db in
-                    for operation in group { try Self.apply(operation, db, quota) }
+                    for operation in group { try Self.apply(operation, db, quota, names) }
                 }
+                names.committed()
             }
         }
     }
@@ -279,7 +282,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         try queryPlan(Self.pruneSQL, [0, 1])
     }
 
-    private static func apply(_ operation: JournalWrite, _ db: Database, _ quota: QuotaGuard) throws {
+    private static func apply(_ operation: JournalWrite, _ db: Database, _ quota: QuotaGuard, _ names: KnownEventNames) throws {
         switch operation {
         case .append(let box):
             // Nothing is kept from an earlier try of this box (a group that was rolled back).
@@ -290,7 +293,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
                 box.full = full
                 return
             }
-            box.appended = try box.events.map { try insert($0, db) }
+            box.appended = try box.events.map { try insert($0, db, names) }
         case .prune(let box):
             let ids = try Int64.fetchAll(db, sql: pruneSQL, arguments: [box.cutoff.milliseconds, box.limit])
             // Throttle counts whose window ended before the cutoff count nothing any more.
@@ -328,8 +331,15 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             let history = try db.cachedStatement(sql: "INSERT INTO attempts (delivery_id, at, status, error) VALUES (?, ?, ?, ?)")
             let excerpt = try db.cachedStatement(sql: "UPDATE deliveries SET excerpt = ? WHERE id = ?")
             for o in outcomes {
-                try update.execute(arguments: [o.state.rawValue, o.attempts, o.nextAttemptAt?.milliseconds,
-                                               o.lastStatus, o.lastError, o.at.milliseconds, o.deliveryId])
+                let binding = SQLiteBinding(update, db)
+                binding.bind(1, o.state.rawValue)
+                binding.bind(2, Int64(o.attempts))
+                binding.bind(3, o.nextAttemptAt?.milliseconds)
+                binding.bind(4, o.lastStatus)
+                binding.bind(5, o.lastError)
+                binding.bind(6, o.at.milliseconds)
+                binding.bind(7, o.deliveryId)
+                try binding.run()
                 guard db.changesCount == 1 else { continue }
                 if o.state != .pending { try promoteNextInLine(after: o.deliveryId, at: o.at, db) }
                 guard o.failedAttempt else { continue }
@@ -342,25 +352,38 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
     /// Makes due the next delivery in the line of `settled` (same user, same target) if it was
     /// waiting its turn; none is waiting whose line has nothing pending ahead of it.
     private static func promoteNextInLine(after settled: Int64, at: Instant, _ db: Database) throws {
-        try db.cachedStatement(sql: """
+        let binding = SQLiteBinding(try db.cachedStatement(sql: """
             UPDATE deliveries SET next_attempt_at = ?
             WHERE id = (SELECT p.id FROM deliveries s JOIN deliveries p ON p.target = s.target AND p.user_id = s.user_id
                         WHERE s.id = ? AND p.state = 'pending' ORDER BY p.id LIMIT 1)
               AND next_attempt_at = ?
-            """).execute(arguments: [at.milliseconds, settled, WaitingInLine.dueAt])
+            """), db)
+        binding.bind(1, at.milliseconds)
+        binding.bind(2, settled)
+        binding.bind(3, WaitingInLine.dueAt)
+        try binding.run()
     }
 
-    private static func insert(_ event: NewEvent, _ db: Database) throws -> AppendedEvent {
-        try db.cachedStatement(sql: """
+    private static func insert(_ event: NewEvent, _ db: Database, _ names: KnownEventNames) throws -> AppendedEvent {
+        let insertEvent = SQLiteBinding(try db.cachedStatement(sql: """
             INSERT INTO events (route, source, name, user_id, received_at, canonical) VALUES (?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [event.route, event.source, event.name, event.userId,
-                                     event.receivedAt.milliseconds, Data(event.canonical)])
+            """), db)
+        insertEvent.bind(1, event.route)
+        insertEvent.bind(2, event.source)
+        insertEvent.bind(3, event.name)
+        insertEvent.bind(4, event.userId)
+        insertEvent.bind(5, event.receivedAt.milliseconds)
+        insertEvent.bind(6, blob: event.canonical)
+        try insertEvent.run()
         let eventId = db.lastInsertedRowID
         var firstOfName = false
-        if let name = event.name {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_names (route, name) VALUES (?, ?)")
-                .execute(arguments: [event.route, name])
+        if let name = event.name, !names.contains(route: event.route, name: name) {
+            let insertName = SQLiteBinding(try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_names (route, name) VALUES (?, ?)"), db)
+            insertName.bind(1, event.route)
+            insertName.bind(2, name)
+            try insertName.run()
             firstOfName = db.changesCount == 1
+            names.wrote(route: event.route, name: name)
         }
         let insertDelivery = try db.cachedStatement(sql: """
             INSERT INTO deliveries (event_id, target, user_id, state, attempts, next_attempt_at, updated_at)
@@ -386,12 +409,22 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             skipped.append(false)
             var ids: [Int64] = []
             if let user = event.userId {
-                ids = try Int64.fetchAll(earlierPending, arguments: [target, user, AppendedEvent.earlierPendingLimit + 1])
+                let read = SQLiteBinding(earlierPending, db)
+                read.bind(1, target)
+                read.bind(2, user)
+                read.bind(3, Int64(AppendedEvent.earlierPendingLimit + 1))
+                ids = try read.int64s(limit: AppendedEvent.earlierPendingLimit + 1)
             }
             // One queued behind others waits its turn: the due query never reads it until the
             // delivery ahead settles (a user with a long line costs each poll nothing).
             let due = ids.isEmpty ? event.firstAttemptDue.milliseconds : WaitingInLine.dueAt
-            try insertDelivery.execute(arguments: [eventId, target, event.userId, due, event.receivedAt.milliseconds])
+            let insert = SQLiteBinding(insertDelivery, db)
+            insert.bind(1, eventId)
+            insert.bind(2, target)
+            insert.bind(3, event.userId)
+            insert.bind(4, due)
+            insert.bind(5, event.receivedAt.milliseconds)
+            try insert.run()
             deliveryIds.append(db.lastInsertedRowID)
             earlier.append(ids)
         }
