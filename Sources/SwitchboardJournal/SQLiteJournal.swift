@@ -15,12 +15,14 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         self.path = path
         let quota = QuotaGuard(maxBytes: maxBytes)
         var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
-        }
         configuration.busyMode = .timeout(10)
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            // Set once the pool is open: turning WAL on, it sets its writer to `synchronous =
+            // NORMAL`, after any `prepareDatabase` has run. Only the writer's setting counts.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(durability == .full ? "FULL" : "NORMAL")")
+            }
             try SQLiteSchema.migrator.migrate(pool)
             journalId = try pool.read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'journal_id'") } ?? "0"
         } catch {
@@ -104,6 +106,12 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             ORDER BY d.next_attempt_at, d.id
             LIMIT ?
             """
+    }
+
+    /// The writer's `PRAGMA synchronous`: 2 (FULL) syncs the WAL at every commit, 1 (NORMAL) only
+    /// at checkpoints.
+    public func writerSynchronous() throws -> Int {
+        try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// The plan SQLite chooses for the due query, for a test that checks it reads the due index in order.
