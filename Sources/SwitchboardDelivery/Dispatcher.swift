@@ -48,6 +48,11 @@ public final class Dispatcher: @unchecked Sendable {
     /// slot or a connection). Past it a delivery stays in the journal and the retry worker takes
     /// it later, so a backlog spread over many users does not pile up requests in memory.
     public var maxInFlight = 4096
+
+    /// What `attempt` makes of a delivery it is asked to send.
+    private enum Claim {
+        case claimed, taken, busy, busyReleasingLease
+    }
     /// One pacer per rate-limited target, and the slots deliveries have reserved and wait for.
     private var pacers: [String: RatePacer] = [:]
     private var reservations: [Int64: Instant] = [:]
@@ -115,16 +120,32 @@ public final class Dispatcher: @unchecked Sendable {
         readFromJournal: Bool = false, onResult: (@Sendable (Attempt) -> Void)? = nil,
         onCommitted: (@Sendable (DeliveryState) -> Void)? = nil
     ) {
-        let claim = lock.withLock { () -> Bool? in
-            guard inFlight.count < maxInFlight else { return nil }
-            return inFlight.insert(deliveryId).inserted
+        let holdsLease = !readFromJournal || journal.isShared
+        let claim = lock.withLock { () -> Claim in
+            guard inFlight.count < maxInFlight else {
+                // A leased one is claimed all the same, until the write below has made it due:
+                // the claim keeps the retry worker from taking it meanwhile.
+                return holdsLease && inFlight.insert(deliveryId).inserted ? .busyReleasingLease : .busy
+            }
+            return inFlight.insert(deliveryId).inserted ? .claimed : .taken
         }
-        guard let claim else {
-            // Busy: the delivery waits in the journal (due, or leased for its first attempt).
+        switch claim {
+        case .claimed:
+            break
+        case .taken:
+            return
+        case .busy:
+            // The delivery waits in the journal, due, for the retry worker to take when there is room.
             onResult?(Attempt(verdict: .retry("busy"), status: nil))
             return
+        case .busyReleasingLease:
+            // Its first attempt, made on arrival, holds a lease: until it ended nobody else could
+            // take the delivery. So it is made due now.
+            onResult?(Attempt(verdict: .retry("busy"), status: nil))
+            postpone(deliveryId: deliveryId, target: target.name, attempts: previousAttempts, until: clock.now(),
+                     reason: "busy: \(maxInFlight) deliveries in flight")
+            return
         }
-        guard claim else { return }
         // A delivery read from the journal a moment ago may have settled since (its attempt ended
         // between the read and the claim): with the claim held, the journal's word is final.
         if readFromJournal, (try? journal.isPending(deliveryId: deliveryId)) != true {
@@ -133,7 +154,7 @@ public final class Dispatcher: @unchecked Sendable {
         }
         if let onCommitted { lock.withLock { self.onCommitted[deliveryId] = onCommitted } }
         proceed(deliveryId: deliveryId, target: target, request: request, previousAttempts: previousAttempts,
-                holdsLease: !readFromJournal || journal.isShared, onResult: onResult)
+                holdsLease: holdsLease, onResult: onResult)
     }
 
     /// The rest of an attempt once the delivery is claimed: a pause, the breaker and the rate
