@@ -53,6 +53,7 @@ public final class Dispatcher: @unchecked Sendable {
     private enum Claim {
         case claimed, taken, busy, busyReleasingLease
     }
+
     /// One pacer per rate-limited target, and the slots deliveries have reserved and wait for.
     private var pacers: [String: RatePacer] = [:]
     private var reservations: [Int64: Instant] = [:]
@@ -135,7 +136,7 @@ public final class Dispatcher: @unchecked Sendable {
         case .taken:
             return
         case .busy:
-            // The delivery waits in the journal, due, for the retry worker to take when there is room.
+            // Due in the journal (or already in flight): the retry worker takes it when there is room.
             onResult?(Attempt(verdict: .retry("busy"), status: nil))
             return
         case .busyReleasingLease:
