@@ -5,11 +5,9 @@ import Testing
 /// `journal.durability` reaches the SQLite writer, whatever the connection pool sets on its own.
 @Suite struct DurabilityTests {
     func writerSynchronous(_ durability: Durability) throws -> Int {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("durability-\(UUID().uuidString).sqlite").path
-        defer {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
-        return try SQLiteJournal(path: path, durability: durability).writerSynchronous()
+        let journal = try TestJournal(.sqlite)
+        defer { journal.remove() }
+        return try #require(try journal.open(durability: durability) as? SQLiteJournal).writerSynchronous()
     }
 
     /// `full` promises that an accepted event survives a power loss: the WAL is synced at every
