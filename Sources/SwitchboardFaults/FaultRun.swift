@@ -116,14 +116,16 @@ public final class FaultRun: @unchecked Sendable {
         }
         let loadEnded = ContinuousClock.now
         try await settleAndCount()
-        let settling = ContinuousClock.now - loadEnded
-        report.settleSeconds = Double(settling.components.seconds) + Double(settling.components.attoseconds) / 1e18
+        report.settleSeconds = Self.seconds(ContinuousClock.now - loadEnded)
         for gateway in gateways { gateway.send(SIGTERM) }
         for gateway in gateways { _ = await gateway.waitForExit(timeout: .seconds(30)) }
         await server.stop()
-        let elapsed = ContinuousClock.now - started
-        report.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        report.seconds = Self.seconds(ContinuousClock.now - started)
         return report
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     // MARK: - Load
