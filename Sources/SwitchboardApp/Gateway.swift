@@ -79,12 +79,10 @@ public final class Gateway: Sendable {
         signals: [UnixSignal] = [.sigterm, .sigint], onListening: @escaping @Sendable (Int) async -> Void = { _ in },
         onAdminListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
-        let app = Application(
-            responder: GatewayResponder(pipeline: pipeline),
-            configuration: .init(address: .hostname(config.host, port: config.port), serverName: nil),
-            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
-            eventLoopGroupProvider: config.eventLoopThreads.map { .shared(MultiThreadedEventLoopGroup(numberOfThreads: $0)) } ?? .singleton,
-            logger: logger)
+        let app = IngressServer(
+            pipeline: pipeline, host: config.host, port: config.port,
+            group: config.eventLoopThreads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } ?? MultiThreadedEventLoopGroup.singleton,
+            drain: .milliseconds(config.drainMilliseconds), logger: logger, onListening: onListening)
         // A graceful shutdown stops services last to first: intake (the app) first, so that no
         // new event arrives while the rest winds down.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []

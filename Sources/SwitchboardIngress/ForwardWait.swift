@@ -1,7 +1,7 @@
 import Foundation
 import SwitchboardDelivery
 
-/// Waits for the first of: the primary target's answer, or the route's deadline.
+/// The first of: the primary target's answer, or the route's deadline; handed on once.
 final class ForwardWait: @unchecked Sendable {
     enum Outcome: Sendable {
         case answered(Dispatcher.Attempt)
@@ -9,35 +9,29 @@ final class ForwardWait: @unchecked Sendable {
     }
 
     private let lock = NSLock()
-    private var continuation: CheckedContinuation<Outcome, Never>?
-    private var early: Outcome?
+    private var onOutcome: (@Sendable (Outcome) -> Void)?
 
-    /// Resumes the waiter with the first outcome; later ones are ignored.
-    func resume(_ outcome: Outcome) {
-        lock.lock()
-        if let continuation {
-            self.continuation = nil
-            lock.unlock()
-            continuation.resume(returning: outcome)
-        } else {
-            if early == nil { early = outcome }
-            lock.unlock()
-        }
+    private init(onOutcome: @escaping @Sendable (Outcome) -> Void) {
+        self.onOutcome = onOutcome
     }
 
-    /// Starts the attempt through `start` and waits up to `deadline` (kept by `timer`) for it to answer.
-    func wait(deadline: Duration, timer: DeadlineTimer, start: () -> Void) async -> Outcome {
-        timer.schedule(after: deadline) { self.resume(.deadlinePassed) }
-        return await withCheckedContinuation { continuation in
-            lock.lock()
-            if let early {
-                lock.unlock()
-                continuation.resume(returning: early)
-                return
-            }
-            self.continuation = continuation
-            lock.unlock()
-            start()
-        }
+    /// Hands `outcome` on if it is the first; later ones are ignored.
+    func resume(_ outcome: Outcome) {
+        lock.lock()
+        let first = onOutcome
+        onOutcome = nil
+        lock.unlock()
+        first?(outcome)
+    }
+
+    /// Arms the deadline (kept by `timer`), then starts the attempt through `start`, which
+    /// resumes the wait with the answer; `onOutcome` gets whichever comes first.
+    static func start(
+        deadline: Duration, timer: DeadlineTimer, onOutcome: @escaping @Sendable (Outcome) -> Void,
+        attempt start: (ForwardWait) -> Void
+    ) {
+        let wait = ForwardWait(onOutcome: onOutcome)
+        timer.schedule(after: deadline) { wait.resume(.deadlinePassed) }
+        start(wait)
     }
 }

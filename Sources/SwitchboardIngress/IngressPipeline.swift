@@ -34,7 +34,10 @@ public struct IngressPipeline: Sendable {
     /// The largest body any route accepts.
     public var maxBodyBytes: Int { routes.load().reduce(0) { max($0, $1.endpoint.maxBodyBytes) } }
 
-    public func handle(_ request: InboundRequest) async -> InboundAnswer {
+    /// Answers `request` through `answer`, which runs exactly once: at once for a request that
+    /// is refused or needs no journal write, otherwise on the journal's or the transport's thread
+    /// (or the deadline timer's). Nothing here blocks the calling thread on I/O.
+    public func handle(_ request: InboundRequest, answer: @escaping @Sendable (InboundAnswer) -> Void) {
         var pathMatched: InboundRoute?
         let routes = self.routes.load()
         for route in routes {
@@ -44,41 +47,50 @@ public struct IngressPipeline: Sendable {
                 continue
             }
             let started = ContinuousClock.now
-            defer {
+            let finish: Finish = { [metrics, logger] result in
+                let answered: InboundAnswer
+                switch result {
+                case .success(let success):
+                    answered = success
+                case .failure(let error):
+                    metrics.rejected(route: route.name, errorType: error.kind.rawValue)
+                    logger.debug("request rejected", metadata: ["sb.route": "\(route.name)", "sb.error.kind": "\(error.kind)"])
+                    answered = route.provider.answer(for: error)
+                }
                 let elapsed = ContinuousClock.now - started
                 metrics.answered(route: route.name, seconds: Double(elapsed.components.attoseconds) / 1e18
                                  + Double(elapsed.components.seconds))
+                answer(answered)
             }
             do {
-                return try await handle(request, route: route, parameters: parameters)
+                try accept(request, route: route, parameters: parameters, finish: finish)
             } catch {
-                metrics.rejected(route: route.name, errorType: error.kind.rawValue)
-                logger.debug("request rejected", metadata: ["sb.route": "\(route.name)", "sb.error.kind": "\(error.kind)"])
-                return route.provider.answer(for: error)
+                finish(.failure(error))
             }
+            return
         }
         if let route = pathMatched {
-            return route.provider.answer(for: IngressError(.methodNotAllowed, "Method \"\(request.method)\" not allowed."))
+            return answer(route.provider.answer(for: IngressError(.methodNotAllowed, "Method \"\(request.method)\" not allowed.")))
         }
         let prefixed = routes.first { !$0.prefix.isEmpty && request.path.hasPrefix($0.prefix + "/") }
-        guard let provider = (prefixed ?? routes.first)?.provider else { return InboundAnswer(status: 404, body: Array("{}".utf8)) }
-        return provider.answer(for: IngressError(.notFound, "Not found."))
+        guard let provider = (prefixed ?? routes.first)?.provider else { return answer(InboundAnswer(status: 404, body: Array("{}".utf8))) }
+        answer(provider.answer(for: IngressError(.notFound, "Not found.")))
     }
 
-    private func handle(_ request: InboundRequest, route: InboundRoute, parameters: [(String, String)])
-        async throws(IngressError) -> InboundAnswer
+    /// The answer to one request, or the error to answer in the route's vendor format.
+    typealias Finish = @Sendable (Result<InboundAnswer, IngressError>) -> Void
+
+    /// Authenticates, decodes and translates the request, then journals its events (or, for a
+    /// list endpoint, reads them off the caller's thread); `finish` gets the rest. Throws what is
+    /// wrong with the request before anything is written.
+    private func accept(_ request: InboundRequest, route: InboundRoute, parameters: [(String, String)], finish: @escaping Finish)
+        throws(IngressError)
     {
         let claims = try route.authenticate(request, now: clock.now())
         if let list = route.endpoint.list {
             let query = try route.eventQuery(request, parameters: parameters, auth: claims, list: list)
-            let page: EventPage
-            do {
-                page = try journal.events(matching: query)
-            } catch {
-                logger.error("could not list events", metadata: ["sb.route": "\(route.name)", "sb.error": "\(error)"])
-                throw IngressError(.unavailable, "The events could not be read; try again later.")
-            }
-            return try route.listAnswer(page, list: list)
+            Task { finish(listAnswer(query, route: route, list: list)) }
+            return
         }
         guard let primary = route.primary else { throw IngressError(.internalError, "The route has no target.") }
         let translation = try route.translate(request, parameters: parameters, clock: mappingClock, auth: claims)
@@ -95,19 +107,50 @@ public struct IngressPipeline: Sendable {
             }
             return event
         }
-        let appendedEvents: [AppendedEvent]
-        do {
-            appendedEvents = try await journal.append(newEvents)
-        } catch is JournalFull {
-            // Nothing already accepted is touched; intake resumes once pruning frees space.
-            logger.warning("journal full: refusing new events", metadata: ["sb.route": "\(route.name)"])
-            var full = IngressError(.unavailable, "The gateway's storage is full; try again later.")
-            full.retryAfterSeconds = 30
-            throw full
-        } catch {
-            logger.error("could not journal an event", metadata: ["sb.route": "\(route.name)", "sb.error": "\(error)"])
-            throw IngressError(.unavailable, "The event could not be stored; try again later.")
+        journal.append(newEvents) { [self] result in
+            switch result {
+            case .success(let appendedEvents):
+                // On a shared journal, sending may first claim deliveries with a round trip to
+                // the database: not on the journal's writer thread, which other writes wait for.
+                guard journal.isShared else {
+                    return send(appendedEvents, translation, route: route, primary: primary, finish: finish)
+                }
+                Task { send(appendedEvents, translation, route: route, primary: primary, finish: finish) }
+            case .failure(is JournalFull):
+                // Nothing already accepted is touched; intake resumes once pruning frees space.
+                logger.warning("journal full: refusing new events", metadata: ["sb.route": "\(route.name)"])
+                var full = IngressError(.unavailable, "The gateway's storage is full; try again later.")
+                full.retryAfterSeconds = 30
+                finish(.failure(full))
+            case .failure(let error):
+                logger.error("could not journal an event", metadata: ["sb.route": "\(route.name)", "sb.error": "\(error)"])
+                finish(.failure(IngressError(.unavailable, "The event could not be stored; try again later.")))
+            }
         }
+    }
+
+    private func listAnswer(_ query: EventQuery, route: InboundRoute, list: EventList) -> Result<InboundAnswer, IngressError> {
+        let page: EventPage
+        do {
+            page = try journal.events(matching: query)
+        } catch {
+            logger.error("could not list events", metadata: ["sb.route": "\(route.name)", "sb.error": "\(error)"])
+            return .failure(IngressError(.unavailable, "The events could not be read; try again later."))
+        }
+        do {
+            return .success(try route.listAnswer(page, list: list))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Once the events are journaled: starts their deliveries and answers, in forward mode once
+    /// the primary target has answered (or the route's deadline has passed).
+    private func send(
+        _ appendedEvents: [AppendedEvent], _ translation: Translation, route: InboundRoute, primary: DeliveryTarget,
+        finish: @escaping Finish
+    ) {
+        let targets = route.targets
         metrics.journaled(route: route.name, count: appendedEvents.count)
         for appended in appendedEvents {
             for (i, skipped) in appended.skipped.enumerated() where skipped { metrics.skipped(target: targets[i].name) }
@@ -136,32 +179,30 @@ public struct IngressPipeline: Sendable {
                                    previousAttempts: 0)
             }
             metrics.accepted(route: route.name, count: appendedEvents.count)
-            return route.endpoint.successAnswer(for: appendedEvents, delivered: false)
+            return finish(.success(route.endpoint.successAnswer(for: appendedEvents, delivered: false)))
         }
         let primaryId = appendedEvents[0].deliveryIds[0]
         let primaryRequest = translation.requests[0]
-        let wait = ForwardWait()
-        let outcome = await wait.wait(deadline: route.deadline, timer: .shared) {
+        ForwardWait.start(deadline: route.deadline, timer: .shared, onOutcome: { [metrics] outcome in
+            if case .answered(let attempt) = outcome {
+                switch attempt.verdict {
+                case .delivered:
+                    metrics.accepted(route: route.name, count: appendedEvents.count)
+                    return finish(.success(route.endpoint.successAnswer(for: appendedEvents, delivered: true)))
+                case .deadLetter(let reason):
+                    return finish(.failure(IngressError(.rejected, "Rejected by \(primary.provider.name): \(reason)")))
+                case .retry:
+                    break
+                }
+            }
+            // Not delivered yet, or the deadline passed: accepted, and delivered from the journal.
+            metrics.accepted(route: route.name, count: appendedEvents.count)
+            finish(.success(route.endpoint.successAnswer(for: appendedEvents, delivered: false)))
+        }) { wait in
             dispatcher.attempt(deliveryId: primaryId, target: primary, request: primaryRequest, previousAttempts: 0) {
                 wait.resume(.answered($0))
             }
         }
-        switch outcome {
-        case .answered(let attempt):
-            switch attempt.verdict {
-            case .delivered:
-                metrics.accepted(route: route.name, count: appendedEvents.count)
-                return route.endpoint.successAnswer(for: appendedEvents, delivered: true)
-            case .deadLetter(let reason):
-                throw IngressError(.rejected, "Rejected by \(primary.provider.name): \(reason)")
-            case .retry:
-                break
-            }
-        case .deadlinePassed:
-            break
-        }
-        metrics.accepted(route: route.name, count: appendedEvents.count)
-        return route.endpoint.successAnswer(for: appendedEvents, delivered: false)
     }
 
     /// On a shared journal, a delivery behind earlier ones whose outcomes are known here but not

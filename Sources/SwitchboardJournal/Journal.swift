@@ -6,8 +6,9 @@ import SwitchboardCore
 public protocol Journal: Sendable {
     /// A random id chosen when the journal was created; part of every idempotency key.
     var journalId: String { get }
-    /// Journals events with a pending delivery per target; returns once they are committed.
-    func append(_ events: [NewEvent]) async throws -> [AppendedEvent]
+    /// Journals events with a pending delivery per target; `completion` runs (on the journal's
+    /// writer thread) once they are committed or failed. It must not block: other writes wait.
+    func append(_ events: [NewEvent], completion: @escaping @Sendable (Result<[AppendedEvent], any Error>) -> Void)
     /// Records attempt outcomes; returns once they are committed.
     func record(_ outcomes: [DeliveryOutcome]) async throws
     /// Records outcomes without waiting; `completion` runs once they are committed or failed.
@@ -69,6 +70,13 @@ public protocol Journal: Sendable {
 }
 
 extension Journal {
+    /// Journals events with a pending delivery per target; returns once they are committed.
+    public func append(_ events: [NewEvent]) async throws -> [AppendedEvent] {
+        try await withCheckedThrowingContinuation { continuation in
+            append(events) { continuation.resume(with: $0) }
+        }
+    }
+
     /// A journal of one gateway: its in-process claims (the dispatcher's in-flight set) are enough.
     public var isShared: Bool { false }
 

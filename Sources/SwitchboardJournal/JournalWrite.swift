@@ -16,6 +16,15 @@ enum JournalWrite: @unchecked Sendable {
         /// Set when the quota refused the events (the rest of the group still commits).
         var full: JournalFull?
         init(_ events: [NewEvent]) { self.events = events }
+
+        /// What the committed write gave the caller: its events, or why there are none.
+        func result() -> Result<[AppendedEvent], any Error> {
+            if let full { return .failure(full) }
+            guard appended.count == events.count else {
+                return .failure(JournalError(operation: "append", reason: "the write did not complete"))
+            }
+            return .success(appended)
+        }
     }
 
     /// A replay's (or a lease release's) deliveries, and how many rows changed.

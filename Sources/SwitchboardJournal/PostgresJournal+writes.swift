@@ -3,14 +3,11 @@ import PostgresNIO
 import SwitchboardCore
 
 extension PostgresJournal {
-    public func append(_ events: [NewEvent]) async throws -> [AppendedEvent] {
+    public func append(_ events: [NewEvent], completion: @escaping @Sendable (Result<[AppendedEvent], any Error>) -> Void) {
         let box = JournalWrite.AppendBox(events)
-        try await submit("append", .append(box))
-        if let full = box.full { throw full }
-        guard box.appended.count == events.count else {
-            throw JournalError(operation: "append", reason: "the write did not complete")
+        committer.submit(.append(box)) { result in
+            completion(result.mapError { JournalError(operation: "append", reason: Self.reason($0)) }.flatMap { box.result() })
         }
-        return box.appended
     }
 
     public func record(_ outcomes: [DeliveryOutcome]) async throws {

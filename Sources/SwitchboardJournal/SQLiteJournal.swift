@@ -42,18 +42,11 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
 
     deinit { committer?.stop() }
 
-    public func append(_ events: [NewEvent]) async throws -> [AppendedEvent] {
+    public func append(_ events: [NewEvent], completion: @escaping @Sendable (Result<[AppendedEvent], any Error>) -> Void) {
         let box = JournalWrite.AppendBox(events)
-        do {
-            try await committer.submit(.append(box))
-        } catch {
-            throw JournalError(operation: "append", reason: Self.reason(error))
+        committer.submit(.append(box)) { result in
+            completion(result.mapError { JournalError(operation: "append", reason: Self.reason($0)) }.flatMap { box.result() })
         }
-        if let full = box.full { throw full }
-        guard box.appended.count == events.count else {
-            throw JournalError(operation: "append", reason: "the write did not complete")
-        }
-        return box.appended
     }
 
     public func record(_ outcomes: [DeliveryOutcome]) async throws {

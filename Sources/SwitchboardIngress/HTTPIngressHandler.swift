@@ -1,0 +1,109 @@
+import NIOCore
+import NIOHTTP1
+
+/// One connection's requests, handed to the ingress pipeline on the connection's event loop and
+/// answered there. NIO's pipelining helper, ahead of it, passes on one request at a time.
+final class HTTPIngressHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let pipeline: IngressPipeline
+    private var head: HTTPRequestHead?
+    private var body = ByteBuffer()
+    private var limit = 0
+    private var tooLarge = false
+
+    init(pipeline: IngressPipeline) {
+        self.pipeline = pipeline
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            limit = pipeline.maxBodyBytes
+            body.clear()
+            tooLarge = head.headers.first(name: "content-length").flatMap(Int.init).map { $0 > limit } ?? false
+        case .body(var chunk):
+            guard !tooLarge else { return }
+            if body.readableBytes + chunk.readableBytes > limit {
+                // Read to the end and dropped: the answer comes once the request is complete.
+                tooLarge = true
+                body.clear()
+            } else {
+                body.writeBuffer(&chunk)
+            }
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            answer(head, context: context)
+        }
+    }
+
+    private func answer(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let (path, query) = Self.split(head.uri)
+        let headers = head.headers
+        let request = InboundRequest(
+            method: head.method.rawValue, path: path, query: query,
+            header: { name in
+                let values = headers[name]
+                return values.count > 1 ? values.joined(separator: ", ") : values.first
+            },
+            body: tooLarge ? [] : Array(buffer: body), bodyTooLarge: tooLarge)
+        body.clear()
+        let loop = context.eventLoop
+        let connection = NIOLoopBound((handler: self, context: context), eventLoop: loop)
+        pipeline.handle(request) { answer in
+            if loop.inEventLoop {
+                connection.value.handler.write(answer, to: head, context: connection.value.context)
+            } else {
+                loop.execute { connection.value.handler.write(answer, to: head, context: connection.value.context) }
+            }
+        }
+    }
+
+    private func write(_ answer: InboundAnswer, to request: HTTPRequestHead, context: ChannelHandlerContext) {
+        let keepAlive = request.isKeepAlive
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(5)
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "content-length", value: String(answer.body.count))
+        headers.add(name: "date", value: HTTPDate.now())
+        if let seconds = answer.retryAfterSeconds { headers.add(name: "retry-after", value: String(seconds)) }
+        if !keepAlive {
+            headers.add(name: "connection", value: "close")
+        } else if request.version.minor == 0 {
+            headers.add(name: "connection", value: "keep-alive")
+        }
+        let status = HTTPResponseStatus(statusCode: answer.status)
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
+        if request.method != .HEAD {
+            var buffer = context.channel.allocator.buffer(capacity: answer.body.count)
+            buffer.writeBytes(answer.body)
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        }
+        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive {
+            let channel = context.channel
+            written.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    /// The path (still percent-encoded) and the query of a request target, in origin form or
+    /// absolute form (`http://host/path?query`).
+    static func split(_ target: String) -> (path: Substring, query: Substring?) {
+        var rest = Substring(target)
+        if let scheme = rest.range(of: "://"), !rest.hasPrefix("/") {
+            let authority = rest[scheme.upperBound...]
+            rest = authority.firstIndex(where: { $0 == "/" || $0 == "?" }).map { authority[$0...] } ?? ""
+        }
+        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
+        guard let mark = rest.firstIndex(of: "?") else { return (rest.isEmpty ? "/" : rest, nil) }
+        let path = rest[..<mark]
+        return (path.isEmpty ? "/" : path, rest[rest.index(after: mark)...])
+    }
+}

@@ -1,0 +1,71 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import ServiceLifecycle
+
+/// The apps' HTTP/1.1 endpoint: a plain NIO server whose requests go to the ingress pipeline on
+/// their connection's event loop, with no task or thread hop of their own.
+///
+/// On graceful shutdown it stops accepting, lets every connection finish the request it is
+/// answering (idle ones close at once), and after `drain` closes whatever is left.
+public final class IngressServer: Service, Sendable {
+    let pipeline: IngressPipeline
+    let host: String
+    let port: Int
+    let group: any EventLoopGroup
+    let drain: Duration
+    let onListening: @Sendable (Int) async -> Void
+    let logger: Logger
+    private let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
+
+    public init(pipeline: IngressPipeline, host: String, port: Int, group: any EventLoopGroup, drain: Duration,
+                logger: Logger, onListening: @escaping @Sendable (Int) async -> Void) {
+        self.pipeline = pipeline
+        self.host = host
+        self.port = port
+        self.group = group
+        self.drain = drain
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        let server = try await ServerBootstrap(group: group)
+            .serverChannelOption(ChannelOptions.backlog, value: 256)
+            .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true)
+                    try channel.pipeline.syncOperations.addHandler(HTTPIngressHandler(pipeline: pipeline))
+                    track(channel)
+                }
+            }
+            .bind(host: host, port: port).get()
+        let bound = server.localAddress?.port ?? port
+        logger.info("listening", metadata: ["sb.host": "\(host)", "sb.port": "\(bound)"])
+        await onListening(bound)
+        // Until a graceful shutdown; cancelled, it closes every connection at once.
+        try? await gracefulShutdown()
+        try? await server.close()
+        let open = connections.withLockedValue { Array($0.values) }
+        for channel in open { channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
+        let deadline = ContinuousClock.now + drain
+        while !Task.isCancelled, ContinuousClock.now < deadline, !connections.withLockedValue({ $0.isEmpty }) {
+            try? await Task.sleep(for: .milliseconds(10), tolerance: .milliseconds(5))
+        }
+        let left = connections.withLockedValue { Array($0.values) }
+        if !left.isEmpty {
+            logger.warning("closing connections still busy at shutdown", metadata: ["sb.connections": "\(left.count)"])
+            for channel in left { channel.close(promise: nil) }
+        }
+    }
+
+    private func track(_ channel: any Channel) {
+        let id = ObjectIdentifier(channel)
+        connections.withLockedValue { $0[id] = channel }
+        channel.closeFuture.whenComplete { [connections] _ in _ = connections.withLockedValue { $0.removeValue(forKey: id) } }
+    }
+}
