@@ -97,12 +97,12 @@ final class HTTPIngressHandler: ChannelInboundHandler {
     /// absolute form (`http://host/path?query`).
     static func split(_ target: String) -> (path: Substring, query: Substring?) {
         var rest = Substring(target)
-        if let scheme = rest.range(of: "://"), !rest.hasPrefix("/") {
+        if rest.utf8.first != UInt8(ascii: "/"), let scheme = rest.range(of: "://") {
             let authority = rest[scheme.upperBound...]
             rest = authority.firstIndex(where: { $0 == "/" || $0 == "?" }).map { authority[$0...] } ?? ""
         }
-        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
-        guard let mark = rest.firstIndex(of: "?") else { return (rest.isEmpty ? "/" : rest, nil) }
+        if let hash = rest.utf8.firstIndex(of: UInt8(ascii: "#")) { rest = rest[..<hash] }
+        guard let mark = rest.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (rest.isEmpty ? "/" : rest, nil) }
         let path = rest[..<mark]
         return (path.isEmpty ? "/" : path, rest[rest.index(after: mark)...])
     }

@@ -32,27 +32,34 @@ public struct PathTemplate: Sendable, CustomStringConvertible {
     /// The percent-decoded parameters when `path` (without its query) matches, else nil. A
     /// parameter must not be empty.
     public func match(_ path: Substring) -> [(String, String)]? {
-        guard path.first == "/" else { return nil }
+        // Walked byte by byte: this runs for every route on every request.
+        let bytes = path.utf8
+        guard bytes.first == UInt8(ascii: "/") else { return nil }
         var parameters: [(String, String)] = []
-        var parts = path.dropFirst().split(separator: "/", omittingEmptySubsequences: false).makeIterator()
+        var start = bytes.index(after: bytes.startIndex)
+        var more = true
         for segment in segments {
-            guard let part = parts.next() else { return nil }
+            guard more else { return nil }
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.endIndex
+            let part = path[start..<end]
             switch segment {
             case .literal(let literal):
-                guard part == literal else { return nil }
+                guard part.utf8.elementsEqual(literal.utf8) else { return nil }
             case .parameter(let name):
                 guard !part.isEmpty, let decoded = PercentDecoding.decode(part) else { return nil }
                 parameters.append((name, decoded))
             }
+            more = end != bytes.endIndex
+            if more { start = bytes.index(after: end) }
         }
-        return parts.next() == nil ? parameters : nil
+        return more ? nil : parameters
     }
 }
 
 /// Decodes `%XX` escapes in a URL path segment; nil for a malformed escape or invalid UTF-8.
 public enum PercentDecoding {
     public static func decode(_ text: Substring) -> String? {
-        guard text.contains("%") else { return String(text) }
+        guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
         var bytes: [UInt8] = []
         var utf8 = text.utf8.makeIterator()
         while let byte = utf8.next() {
