@@ -41,6 +41,8 @@ public struct Config: Sendable {
     public var admin: (host: String, port: Int, token: SecretSource?)?
     /// Event-loop threads for the HTTP server; nil uses one per core.
     public var eventLoopThreads: Int?
+    /// How long an app connection may send nothing while none of its requests is being answered.
+    public var idleTimeoutMilliseconds: Int64 = 60_000
     public var mappings: String
     /// The SQLite file (`journal.path`), or the PostgreSQL URL (`journal.url`) several instances share.
     public var journalLocation: String
@@ -82,7 +84,7 @@ public struct Config: Sendable {
         }
         var problems: [ConfigProblem] = []
         guard let r = JSONReader(json, file: file, pointer: "",
-                                 allowed: ["listen", "admin", "eventLoopThreads", "mappings", "journal", "delivery", "targets", "routes"], problems: &problems)
+                                 allowed: ["listen", "admin", "eventLoopThreads", "idleTimeoutMs", "mappings", "journal", "delivery", "targets", "routes"], problems: &problems)
         else { throw ConfigProblems(problems) }
         let listen = r.string("listen", problems: &problems) ?? "127.0.0.1:8080"
         let (host, port) = hostAndPort(listen) ?? ("127.0.0.1", 8080)
@@ -103,6 +105,7 @@ public struct Config: Sendable {
             }
         }
         let eventLoopThreads = r.int("eventLoopThreads", range: 1...256, problems: &problems).map(Int.init)
+        let idleTimeout = r.int("idleTimeoutMs", range: 100...86_400_000, problems: &problems) ?? 60_000
         let mappings = resolve(r.string("mappings", problems: &problems) ?? "mappings")
         var journalLocation = resolve("switchboard.sqlite")
         var durability = Durability.full
@@ -185,6 +188,7 @@ public struct Config: Sendable {
                             pollIntervalMilliseconds: poll, retryWindowHours: retryWindowHours, targets: targets, routes: routes)
         config.breaker = breaker
         config.drainMilliseconds = drain
+        config.idleTimeoutMilliseconds = idleTimeout
         config.journalMaxBytes = journalMaxBytes
         config.journalPasswordVariable = journalPasswordVariable
         config.retentionHours = retentionHours

@@ -82,7 +82,8 @@ public final class Gateway: Sendable {
         let app = IngressServer(
             pipeline: pipeline, host: config.host, port: config.port,
             group: config.eventLoopThreads.map { MultiThreadedEventLoopGroup(numberOfThreads: $0) } ?? MultiThreadedEventLoopGroup.singleton,
-            drain: .milliseconds(config.drainMilliseconds), logger: logger, onListening: onListening)
+            idleTimeout: .milliseconds(config.idleTimeoutMilliseconds), drain: .milliseconds(config.drainMilliseconds),
+            logger: logger, onListening: onListening)
         // A graceful shutdown stops services last to first: intake (the app) first, so that no
         // new event arrives while the rest winds down.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []

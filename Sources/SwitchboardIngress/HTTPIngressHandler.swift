@@ -12,6 +12,8 @@ final class HTTPIngressHandler: ChannelInboundHandler {
     private var body = ByteBuffer()
     private var limit = 0
     private var tooLarge = false
+    /// A request has been handed to the pipeline and its answer is not written yet.
+    private var answering = false
 
     init(pipeline: IngressPipeline) {
         self.pipeline = pipeline
@@ -51,6 +53,7 @@ final class HTTPIngressHandler: ChannelInboundHandler {
             },
             body: tooLarge ? [] : Array(buffer: body), bodyTooLarge: tooLarge)
         body.clear()
+        answering = true
         let loop = context.eventLoop
         let connection = NIOLoopBound((handler: self, context: context), eventLoop: loop)
         pipeline.handle(request) { answer in
@@ -63,6 +66,7 @@ final class HTTPIngressHandler: ChannelInboundHandler {
     }
 
     private func write(_ answer: InboundAnswer, to request: HTTPRequestHead, context: ChannelHandlerContext) {
+        answering = false
         let keepAlive = request.isKeepAlive
         var headers = HTTPHeaders()
         headers.reserveCapacity(5)
@@ -87,6 +91,15 @@ final class HTTPIngressHandler: ChannelInboundHandler {
             let channel = context.channel
             written.whenComplete { _ in channel.close(promise: nil) }
         }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // Silent for the idle timeout: close, unless the wait is for our own answer.
+        if case IdleStateHandler.IdleStateEvent.read = event {
+            if !answering { context.close(promise: nil) }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

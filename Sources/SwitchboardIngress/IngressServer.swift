@@ -8,6 +8,9 @@ import ServiceLifecycle
 /// The apps' HTTP/1.1 endpoint: a plain NIO server whose requests go to the ingress pipeline on
 /// their connection's event loop, with no task or thread hop of their own.
 ///
+/// A connection that sends nothing for `idleTimeout` while none of its requests is being
+/// answered (idle between requests, or stalled inside one) is closed.
+///
 /// On graceful shutdown it stops accepting, lets every connection finish the request it is
 /// answering (idle ones close at once), and after `drain` closes whatever is left.
 public final class IngressServer: Service, Sendable {
@@ -15,17 +18,19 @@ public final class IngressServer: Service, Sendable {
     let host: String
     let port: Int
     let group: any EventLoopGroup
+    let idleTimeout: Duration
     let drain: Duration
     let onListening: @Sendable (Int) async -> Void
     let logger: Logger
     private let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
 
-    public init(pipeline: IngressPipeline, host: String, port: Int, group: any EventLoopGroup, drain: Duration,
-                logger: Logger, onListening: @escaping @Sendable (Int) async -> Void) {
+    public init(pipeline: IngressPipeline, host: String, port: Int, group: any EventLoopGroup, idleTimeout: Duration,
+                drain: Duration, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void) {
         self.pipeline = pipeline
         self.host = host
         self.port = port
         self.group = group
+        self.idleTimeout = idleTimeout
         self.drain = drain
         self.logger = logger
         self.onListening = onListening
@@ -38,6 +43,9 @@ public final class IngressServer: Service, Sendable {
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    let idle = TimeAmount.nanoseconds(Int64(idleTimeout.components.seconds) * 1_000_000_000
+                                                      + Int64(idleTimeout.components.attoseconds / 1_000_000_000))
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true)
                     try channel.pipeline.syncOperations.addHandler(HTTPIngressHandler(pipeline: pipeline))
                     track(channel)

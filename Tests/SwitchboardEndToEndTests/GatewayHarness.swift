@@ -44,6 +44,10 @@ final class GatewayHarness: @unchecked Sendable {
     var breakerThreshold = 1_000
     /// Extra members of the config's `journal` object, each starting with a comma.
     var journalSettings = ""
+    /// Extra top-level members of the config, each starting with a comma.
+    var settings = ""
+    /// Where the target is instead of the mock Flameup (nil: the mock).
+    var targetBaseURL: String?
     /// The target's `rateLimit`: none by default, so that tests about delivery are not paced
     /// to Flameup's 120 requests a minute.
     var rateLimit: String
@@ -86,13 +90,13 @@ final class GatewayHarness: @unchecked Sendable {
             {
               "listen": "127.0.0.1:0",
               "admin": { "listen": "127.0.0.1:0", "token": { "env": "TEST_ADMIN_TOKEN" } },
-              "mappings": "\(mappings)",
+              "mappings": "\(mappings)"\(settings),
               "journal": { \(journalURL.map { #""url": "\#($0)""# } ?? #""path": "\#(journalPath)""#), "durability": "full"\(journalSettings) },
               "delivery": { "timeoutMs": 3000, "connectTimeoutMs": 1000, "backoffBaseMs": 50, "backoffCapMs": 200,
                             "pollIntervalMs": 20, "breakerThreshold": \(breakerThreshold), "breakerOpenMs": 200 },
               "targets": {
                 "flameup": {
-                  "provider": "flameup", "baseURL": "\(server.baseURL)", "caFile": "\(caFile)", "rateLimit": \(rateLimit),
+                  "provider": "flameup", "baseURL": "\(targetBaseURL ?? server.baseURL)", "caFile": "\(caFile)", "rateLimit": \(rateLimit),
                   "settings": { "workspaceId": "\(Self.workspace)" }, "secrets": { "token": { "env": "TEST_FLAMEUP_TOKEN" } }
                 }
               },

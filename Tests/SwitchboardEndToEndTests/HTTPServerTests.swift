@@ -101,4 +101,37 @@ import Testing
             #expect(try harness.deliveries().isEmpty)
         }
     }
+
+    @Test func aSilentConnectionIsClosedAfterTheIdleTimeout() async throws {
+        try await withHarness { harness in
+            await harness.stopGateway()
+            harness.settings = #", "idleTimeoutMs": 300"#
+            try await harness.startGateway()
+            let silent = try RawHTTPConnection(port: harness.port)
+            #expect(await silent.closedByServer())
+            // A request stalled after its head is closed the same way, and nothing is journaled.
+            let stalled = try RawHTTPConnection(port: harness.port)
+            stalled.send("POST \(eventPath) HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+            #expect(await stalled.closedByServer())
+            #expect(try harness.deliveries().isEmpty)
+        }
+    }
+
+    @Test func aForwardAnswerSlowerThanTheIdleTimeoutStillArrives() async throws {
+        try await withHarness { harness in
+            // The vendor hangs in the handshake until the 1 s connect timeout: the app's answer
+            // comes after that, past the 300 ms idle timeout, on the same connection.
+            let vendor = SilentListener()
+            await harness.stopGateway()
+            harness.settings = #", "idleTimeoutMs": 300"#
+            harness.targetBaseURL = "https://127.0.0.1:\(vendor.port)"
+            try await harness.startGateway()
+            let connection = try RawHTTPConnection(port: harness.port)
+            connection.send(Self.post())
+            let response = try #require(await connection.response())
+            #expect(response.statusLine == "HTTP/1.1 200 OK")
+            #expect(try harness.deliveries([.pending]).count == 1)
+            withExtendedLifetime(vendor) {}
+        }
+    }
 }

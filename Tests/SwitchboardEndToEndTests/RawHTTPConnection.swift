@@ -102,3 +102,29 @@ final class RawHTTPConnection: @unchecked Sendable {
         }
     }
 }
+
+/// A TCP port that takes connections (in the kernel's backlog) and never answers: a vendor that
+/// hangs in the TLS handshake.
+final class SilentListener {
+    private let fd: Int32
+    let port: Int
+
+    init() {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.fd = fd
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length)
+                listen(fd, 64)
+                return getsockname(fd, pointer, &length)
+            }
+        }
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(fd) }
+}
