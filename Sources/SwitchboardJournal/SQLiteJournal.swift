@@ -29,7 +29,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             throw JournalError(operation: "open", reason: Self.reason(error))
         }
         let names = KnownEventNames()
-        committer = GroupCommitter(name: "sb-journal") { [pool] operations in
+        committer = GroupCommitter(name: "sb-journal", linger: .microseconds(500)) { [pool] operations in
             try GroupCommitter.oneThenEach(operations, retryEach: { _ in true }) { group in
                 names.begin()
                 try pool.write { db in
