@@ -26,6 +26,11 @@ final class HTTPIngressHandler: ChannelInboundHandler {
             limit = pipeline.maxBodyBytes
             body.clear()
             tooLarge = head.headers.first(name: "content-length").flatMap(Int.init).map { $0 > limit } ?? false
+            if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
+                // The client waits for this before it sends the body (curl, a second at most).
+                let interim = HTTPResponseHead(version: head.version, status: .continue)
+                context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
+            }
         case .body(var chunk):
             guard !tooLarge else { return }
             if body.readableBytes + chunk.readableBytes > limit {

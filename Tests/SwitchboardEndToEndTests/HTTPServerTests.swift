@@ -91,6 +91,19 @@ import Testing
         }
     }
 
+    @Test func expectContinueIsAnsweredBeforeTheBody() async throws {
+        try await withHarness { harness in
+            let connection = try RawHTTPConnection(port: harness.port)
+            let request = Self.post(headers: "Expect: 100-continue\r\n")
+            let bodyStart = try #require(request.range(of: "\r\n\r\n")).upperBound
+            connection.send(String(request[..<bodyStart]))
+            #expect(try #require(await connection.response(bodyless: true)).statusLine == "HTTP/1.1 100 Continue")
+            connection.send(String(request[bodyStart...]))
+            #expect(try #require(await connection.response()).statusLine == "HTTP/1.1 200 OK")
+            #expect(harness.flameup.requests.count == 1)
+        }
+    }
+
     @Test func aMalformedRequestGets400AndNothingIsForwarded() async throws {
         try await withHarness { harness in
             let connection = try RawHTTPConnection(port: harness.port)
