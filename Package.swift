@@ -132,7 +132,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardJournalTests",
-            dependencies: ["SwitchboardJournal"],
+            dependencies: ["SwitchboardJournal", .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

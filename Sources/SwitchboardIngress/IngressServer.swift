@@ -69,6 +69,8 @@ public final class IngressServer: Service, Sendable {
             logger.warning("closing connections still busy at shutdown", metadata: ["sb.connections": "\(left.count)"])
             for channel in left { channel.close(promise: nil) }
         }
+        // Returns once every connection's handlers are gone (they go before the close completes).
+        for channel in left { try? await channel.closeFuture.get() }
     }
 
     private func track(_ channel: any Channel) {

@@ -59,7 +59,16 @@ public final class PostgresJournal: Journal, @unchecked Sendable {
     private let closing = NSLock()
     private var closed = false
 
-    deinit { close() }
+    deinit {
+        guard closing.withLock({ !closed }) else { return }
+        // The last reference may go on an event loop (an app connection's handler holds the
+        // pipeline, and so the journal), where NIO refuses to block: then close on a thread.
+        guard MultiThreadedEventLoopGroup.currentEventLoop != nil else {
+            return Self.close(committer, writer, readers, eventLoops)
+        }
+        let parts = (committer, writer, readers, eventLoops)
+        startThread(named: "sb-journal-close") { Self.close(parts.0, parts.1, parts.2, parts.3) }
+    }
 
     /// Finishes queued writes and closes every connection (once; later calls do nothing).
     public func close() {
@@ -67,6 +76,11 @@ public final class PostgresJournal: Journal, @unchecked Sendable {
             defer { closed = true }
             return !closed
         }) else { return }
+        Self.close(committer, writer, readers, eventLoops)
+    }
+
+    private static func close(_ committer: GroupCommitter<JournalWrite>?, _ writer: PostgresSession, _ readers: PostgresSessionPool,
+                              _ eventLoops: MultiThreadedEventLoopGroup) {
         committer?.stop()
         committer?.waitUntilStopped()
         writer.close()

@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 import SwitchboardCore
 import SwitchboardJournal
 import Testing
@@ -22,6 +23,21 @@ struct FleetJournalTests {
         #expect(Set(journals.map(\.journalId)).count == 1, "one journal, one id")
         let appended = try await journals[0].append([event(1, user: "u")])
         #expect(try journals[2].isPending(deliveryId: appended[0].deliveryIds[0]))
+    }
+
+    @Test func theLastReferenceToAJournalMayGoOnAnEventLoop() async throws {
+        // An app connection's handler holds the pipeline and so the journal; when the gateway
+        // has stopped, the handler may be the last to let go, on its event loop, where NIO
+        // refuses to block (closing the connections waited for them, and crashed the process).
+        let made = try TestJournal(.postgres)
+        final class Holder: @unchecked Sendable { var journal: PostgresJournal? }
+        let holder = Holder()
+        holder.journal = try made.openPostgres()
+        let appended = try await holder.journal!.append([event(1, user: "u")])
+        try await MultiThreadedEventLoopGroup.singleton.next().submit { holder.journal = nil }.get()
+        let other = try made.openPostgres()
+        defer { other.close() }
+        #expect(try other.isPending(deliveryId: appended[0].deliveryIds[0]))
     }
 
     @Test func concurrentClaimsHandEachDueDeliveryToOneInstance() async throws {
