@@ -53,7 +53,7 @@ public final class IngressServer: Service, Sendable {
             }
             .bind(host: host, port: port).get()
         let bound = server.localAddress?.port ?? port
-        logger.info("listening", metadata: ["sb.host": "\(host)", "sb.port": "\(bound)"])
+        logger.debug("listening", metadata: ["sb.host": "\(host)", "sb.port": "\(bound)"])
         await onListening(bound)
         // Until a graceful shutdown; cancelled, it closes every connection at once.
         try? await gracefulShutdown()
