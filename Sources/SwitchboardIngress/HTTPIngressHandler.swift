@@ -77,7 +77,7 @@ final class HTTPIngressHandler: ChannelInboundHandler {
         headers.reserveCapacity(5)
         headers.add(name: "content-type", value: "application/json")
         headers.add(name: "content-length", value: String(answer.body.count))
-        headers.add(name: "date", value: HTTPDate.now())
+        headers.add(name: "date", value: ResponseDate.now())
         if let seconds = answer.retryAfterSeconds { headers.add(name: "retry-after", value: String(seconds)) }
         if !keepAlive {
             headers.add(name: "connection", value: "close")

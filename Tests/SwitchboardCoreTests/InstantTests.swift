@@ -12,6 +12,21 @@ import Testing
         #expect(Instant(rfc3339: text) == Instant(seconds: seconds))
     }
 
+    @Test(arguments: [
+        (Int64(784_111_777), "Sun, 06 Nov 1994 08:49:37 GMT"), (0, "Thu, 01 Jan 1970 00:00:00 GMT"),
+        (951_782_400, "Tue, 29 Feb 2000 00:00:00 GMT"), (-1, "Wed, 31 Dec 1969 23:59:59 GMT"),
+    ])
+    func formatsAndReadsHTTPDates(_ seconds: Int64, _ text: String) {
+        #expect(Instant(seconds: seconds).httpDate() == text)
+        #expect(Instant(httpDate: text) == Instant(seconds: seconds))
+    }
+
+    @Test(arguments: ["Sun, 06 Nov 1994 08:49:37 UTC", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun, 31 Feb 1994 08:49:37 GMT",
+                      "Sun, -6 Nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 24:00:00 GMT"])
+    func refusesWhatIsNotAnIMFFixdate(_ text: String) {
+        #expect(Instant(httpDate: text) == nil)
+    }
+
     @Test func formatsFractionsAtTheChosenPrecision() {
         let instant = Instant(seconds: 1_700_000_000, nanoseconds: 123_456_789)
         #expect(instant.rfc3339(precision: .seconds) == "2023-11-14T22:13:20Z")
