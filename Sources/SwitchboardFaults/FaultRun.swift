@@ -116,16 +116,12 @@ public final class FaultRun: @unchecked Sendable {
         }
         let loadEnded = ContinuousClock.now
         try await settleAndCount()
-        report.settleSeconds = Self.seconds(ContinuousClock.now - loadEnded)
+        report.settleSeconds = (ContinuousClock.now - loadEnded).inSeconds
         for gateway in gateways { gateway.send(SIGTERM) }
         for gateway in gateways { _ = await gateway.waitForExit(timeout: .seconds(30)) }
         await server.stop()
-        report.seconds = Self.seconds(ContinuousClock.now - started)
+        report.seconds = (ContinuousClock.now - started).inSeconds
         return report
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     // MARK: - Load

@@ -57,9 +57,7 @@ public struct IngressPipeline: Sendable {
                     logger.debug("request rejected", metadata: ["sb.route": "\(route.name)", "sb.error.kind": "\(error.kind)"])
                     answered = route.provider.answer(for: error)
                 }
-                let elapsed = ContinuousClock.now - started
-                metrics.answered(route: route.name, seconds: Double(elapsed.components.attoseconds) / 1e18
-                                 + Double(elapsed.components.seconds))
+                metrics.answered(route: route.name, seconds: (ContinuousClock.now - started).inSeconds)
                 answer(answered)
             }
             do {

@@ -37,14 +37,13 @@ public final class IngressServer: Service, Sendable {
     }
 
     public func run() async throws {
+        let idle = TimeAmount(idleTimeout)
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
-            .childChannelInitializer { [self] channel in
+            .childChannelInitializer { [self, idle] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let idle = TimeAmount.nanoseconds(Int64(idleTimeout.components.seconds) * 1_000_000_000
-                                                      + Int64(idleTimeout.components.attoseconds / 1_000_000_000))
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true)
                     try channel.pipeline.syncOperations.addHandler(HTTPIngressHandler(pipeline: pipeline))

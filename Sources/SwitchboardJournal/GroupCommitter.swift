@@ -29,7 +29,7 @@ final class GroupCommitter<Operation: Sendable>: @unchecked Sendable {
     init(name: String, maxBatch: Int = 2048, linger: Duration = .zero, commit: @escaping ([Operation]) throws -> [(any Error)?]) {
         self.maxBatch = maxBatch
         self.commit = commit
-        self.linger = Double(linger.components.seconds) + Double(linger.components.attoseconds) / 1e18
+        self.linger = linger.inSeconds
         startThread(named: name) { [self] in run() }
     }
 
