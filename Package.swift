@@ -59,13 +59,22 @@ let package = Package(
         .target(
             name: "SwitchboardIngress",
             dependencies: [
-                "SwitchboardCore", "SwitchboardMapping", "SwitchboardJournal", "SwitchboardDelivery",
+                "SwitchboardCore", "SwitchboardMapping", "SwitchboardJournal", "SwitchboardDelivery", "SwitchboardChannels",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // What the apps' server and the mock vendors' servers share over NIO.
+        .target(
+            name: "SwitchboardChannels",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,9 +1,9 @@
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
+import SwitchboardChannels
 
 /// The apps' HTTP/1.1 endpoint: a plain NIO server whose requests go to the ingress pipeline on
 /// their connection's event loop, with no task or thread hop of their own.
@@ -22,7 +22,7 @@ public final class IngressServer: Service, Sendable {
     let drain: Duration
     let onListening: @Sendable (Int) async -> Void
     let logger: Logger
-    private let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
+    private let connections = OpenConnections()
 
     public init(pipeline: IngressPipeline, host: String, port: Int, group: any EventLoopGroup, idleTimeout: Duration,
                 drain: Duration, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void) {
@@ -42,12 +42,12 @@ public final class IngressServer: Service, Sendable {
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
-            .childChannelInitializer { [self, idle] channel in
+            .childChannelInitializer { [pipeline, connections, idle] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try connections.add(channel)
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true)
                     try channel.pipeline.syncOperations.addHandler(HTTPIngressHandler(pipeline: pipeline))
-                    track(channel)
                 }
             }
             .bind(host: host, port: port).get()
@@ -57,24 +57,17 @@ public final class IngressServer: Service, Sendable {
         // Until a graceful shutdown; cancelled, it closes every connection at once.
         try? await gracefulShutdown()
         try? await server.close()
-        let open = connections.withLockedValue { Array($0.values) }
-        for channel in open { channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
+        for channel in connections.beginClosing() { channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
         let deadline = ContinuousClock.now + drain
-        while !Task.isCancelled, ContinuousClock.now < deadline, !connections.withLockedValue({ $0.isEmpty }) {
+        while !Task.isCancelled, ContinuousClock.now < deadline, !connections.open.isEmpty {
             try? await Task.sleep(for: .milliseconds(10), tolerance: .milliseconds(5))
         }
-        let left = connections.withLockedValue { Array($0.values) }
+        let left = connections.open
         if !left.isEmpty {
             logger.warning("closing connections still busy at shutdown", metadata: ["sb.connections": "\(left.count)"])
             for channel in left { channel.close(promise: nil) }
         }
         // Returns once every connection's handlers are gone (they go before the close completes).
         for channel in left { try? await channel.closeFuture.get() }
-    }
-
-    private func track(_ channel: any Channel) {
-        let id = ObjectIdentifier(channel)
-        connections.withLockedValue { $0[id] = channel }
-        channel.closeFuture.whenComplete { [connections] _ in _ = connections.withLockedValue { $0.removeValue(forKey: id) } }
     }
 }
