@@ -1,9 +1,9 @@
-import HTTPTypes
-import Hummingbird
-import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOHTTP1
+import NIOPosix
 import NIOSSL
+import SwitchboardChannels
 
 /// A request as a mock vendor received it.
 public struct MockRequest: Sendable {
@@ -33,9 +33,13 @@ public struct MockResponse: Sendable {
 }
 
 /// Serves a mock vendor over TLS on a loopback port, until stopped.
+///
+/// A plain NIO server: stopping it closes the listener and then every connection, so a
+/// connection accepted at that moment is closed like the rest.
 public final class MockServer: Sendable {
     public let port: Int
-    private let task: Task<Void, any Error>
+    private let listener: any Channel
+    private let connections: OpenConnections
 
     /// Starts serving `handler` on 127.0.0.1 (`port` 0 picks a free one) with the given certificate.
     public static func start(
@@ -45,50 +49,48 @@ public final class MockServer: Sendable {
         let tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: [.certificate(try NIOSSLCertificate(bytes: Array(certificates.serverCertificatePEM.utf8), format: .pem))],
             privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(certificates.serverKeyPEM.utf8), format: .pem)))
-        let responder = CallbackResponder<BasicRequestContext> { request, _ in
-            let body = try await request.body.collect(upTo: 8 << 20)
-            let mockRequest = MockRequest(
-                method: request.method.rawValue, uri: request.uri.string, path: request.uri.path,
-                headers: request.headers.map { ($0.name.rawName, $0.value) }, body: Array(buffer: body))
-            let answer = await handler(mockRequest)
-            var fields = HTTPFields()
-            for (name, value) in answer.headers {
-                if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
-            }
-            return Response(status: .init(code: answer.status), headers: fields,
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer.body)))
+        let context = try NIOSSLContext(configuration: tls)
+        let connections = OpenConnections()
+        let listener: any Channel
+        do {
+            listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(ChannelOptions.backlog, value: 256)
+                .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try connections.add(channel)
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true)
+                        try channel.pipeline.syncOperations.addHandler(MockConnectionHandler(handler: handler))
+                    }
+                }
+                .bind(host: "127.0.0.1", port: port).get()
+        } catch {
+            throw MockServerError(message: "the mock server did not start on port \(port): \(error)")
         }
-        var quiet = logger
-        quiet.logLevel = .critical
-        let (portStream, portContinuation) = AsyncStream<Int>.makeStream()
-        let app = Application(
-            responder: responder,
-            server: try .tls(.http1(), tlsConfiguration: tls),
-            configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? 0)
-                portContinuation.finish()
-            },
-            logger: quiet)
-        let task = Task { try await app.run() }
-        var iterator = portStream.makeAsyncIterator()
-        guard let bound = await iterator.next(), bound > 0 else {
-            task.cancel()
+        guard let bound = listener.localAddress?.port else {
+            try? await listener.close()
             throw MockServerError(message: "the mock server did not start")
         }
-        return MockServer(port: bound, task: task)
+        logger.debug("mock vendor listening", metadata: ["sb.port": "\(bound)"])
+        return MockServer(port: bound, listener: listener, connections: connections)
     }
 
-    private init(port: Int, task: Task<Void, any Error>) {
+    private init(port: Int, listener: any Channel, connections: OpenConnections) {
         self.port = port
-        self.task = task
+        self.listener = listener
+        self.connections = connections
     }
 
     public var baseURL: String { "https://127.0.0.1:\(port)" }
 
+    /// Stops accepting, closes every connection (answers still being made are dropped) and
+    /// returns once they are closed.
     public func stop() async {
-        task.cancel()
-        _ = try? await task.value
+        try? await listener.close()
+        let open = connections.beginClosing()
+        for channel in open { channel.close(promise: nil) }
+        for channel in open { try? await channel.closeFuture.get() }
     }
 }
 

@@ -74,12 +74,23 @@ final class RawHTTPConnection: @unchecked Sendable {
         await onOwnThread { [self] in buffered.isEmpty && !fill() && lastRead == 0 }
     }
 
+    /// True once the connection has ended (closed or reset by the server, within the read
+    /// timeout), whatever was sent before.
+    func ended() async -> Bool {
+        await onOwnThread { [self] in
+            while fill() {}
+            return lastRead == 0 || lastError == ECONNRESET
+        }
+    }
+
     private var lastRead = -1
+    private var lastError: Int32 = 0
 
     private func fill() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 4096)
         let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
         lastRead = n
+        lastError = n < 0 ? errno : 0
         guard n > 0 else { return false }
         buffered += chunk[..<n]
         return true

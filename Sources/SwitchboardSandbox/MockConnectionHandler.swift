@@ -1,0 +1,78 @@
+import NIOCore
+import NIOHTTP1
+
+/// One connection to a mock vendor: each request, once whole, goes to the vendor's handler in a
+/// task, and its answer is written back on the connection's event loop. NIO's pipelining helper,
+/// ahead of it, passes on one request at a time.
+final class MockConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let handler: @Sendable (MockRequest) async -> MockResponse
+    private var head: HTTPRequestHead?
+    private var body = ByteBuffer()
+    private var open = true
+
+    init(handler: @escaping @Sendable (MockRequest) async -> MockResponse) {
+        self.handler = handler
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            body.clear()
+            if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
+            }
+        case .body(var chunk):
+            body.writeBuffer(&chunk)
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            answer(head, context: context)
+        }
+    }
+
+    private func answer(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        let target = head.uri
+        let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
+        let request = MockRequest(method: head.method.rawValue, uri: target, path: path,
+                                  headers: head.headers.map { ($0.name, $0.value) }, body: Array(buffer: body))
+        body.clear()
+        let loop = context.eventLoop
+        let connection = NIOLoopBound((handler: self, context: context), eventLoop: loop)
+        let handler = self.handler
+        Task {
+            let answer = await handler(request)
+            loop.execute { connection.value.handler.write(answer, to: head, context: connection.value.context) }
+        }
+    }
+
+    private func write(_ answer: MockResponse, to request: HTTPRequestHead, context: ChannelHandlerContext) {
+        guard open else { return }
+        let keepAlive = request.isKeepAlive
+        var headers = HTTPHeaders(answer.headers)
+        headers.replaceOrAdd(name: "content-length", value: String(answer.body.count))
+        if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
+        let status = HTTPResponseStatus(statusCode: answer.status)
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
+        if request.method != .HEAD {
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: answer.body)))), promise: nil)
+        }
+        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if !keepAlive {
+            let channel = context.channel
+            written.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        open = false
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
