@@ -30,6 +30,10 @@ public final class FaultRun: @unchecked Sendable {
         public var eventsPerSecond: Double?
         /// Seconds between faults, chosen at random in this range.
         public var faultEvery: ClosedRange<Double> = 3...5
+        /// Faults played out even when `duration` is over first (a slow machine restarts the
+        /// gateway slowly), the load going on until they are done; at most three times
+        /// `duration` in all.
+        public var minimumFaults = 0
         /// How long the backlog may stay without shrinking at the end before the run stops
         /// waiting for every delivery to settle.
         public var settleTimeout: Duration = .seconds(90)
@@ -99,15 +103,16 @@ public final class FaultRun: @unchecked Sendable {
             try await waitUntilReady(index)
         }
 
-        let loadEnds = ContinuousClock.now + options.duration
-        report.loadSeconds = Double(options.duration.components.seconds)
+        let loadStarted = ContinuousClock.now
+        let load = LoadWindow(planned: loadStarted + options.duration, cap: loadStarted + options.duration * 3)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for user in 0..<options.users {
-                group.addTask { await self.sendEvents(user: user, until: loadEnds) }
+                group.addTask { await self.sendEvents(user: user, during: load) }
             }
-            group.addTask { try await self.injectFaults(until: loadEnds) }
+            group.addTask { try await self.injectFaults(during: load) }
             try await group.waitForAll()
         }
+        report.loadSeconds = (ContinuousClock.now - loadStarted).inSeconds
         // A single gateway killed last is started again to finish; a fleet finishes without the
         // instance that died.
         if gateways.count == 1, !gateways[0].isRunning {
@@ -128,14 +133,14 @@ public final class FaultRun: @unchecked Sendable {
 
     /// One user's events, to instance `user % instances` (as a load balancer would pin it);
     /// when that one does not answer, to the next. Paced when `eventsPerSecond` is set.
-    private func sendEvents(user: Int, until end: ContinuousClock.Instant) async {
+    private func sendEvents(user: Int, during load: LoadWindow) async {
         var seq = user * 10_000_000
         var instance = user % gatewayPorts.count
         let batch = max(1, options.batchSize)
         let interval = options.eventsPerSecond.map { Duration.seconds(Double(options.users * batch) / $0) }
         // Users start spread over one interval, so that a paced load does not come in waves.
         var nextSend = ContinuousClock.now + (interval.map { $0 * (Double(user) / Double(options.users)) } ?? .zero)
-        while ContinuousClock.now < end {
+        while loadGoesOn(load, at: ContinuousClock.now) {
             if let interval {
                 try? await Task.sleep(until: nextSend)
                 nextSend += interval
@@ -181,11 +186,11 @@ public final class FaultRun: @unchecked Sendable {
 
     // MARK: - Faults
 
-    private func injectFaults(until end: ContinuousClock.Instant) async throws {
+    private func injectFaults(during load: LoadWindow) async throws {
         var phase = 0
         if options.scenario == .fleetKill {
             // Once, midway, with every instance busy: the victim never comes back.
-            try await Task.sleep(until: ContinuousClock.now + (end - ContinuousClock.now) / 2)
+            try await Task.sleep(until: ContinuousClock.now + (load.planned - ContinuousClock.now) / 2)
             await gateways[0].killHard()
             lock.withLock { report.faults += 1 }
             return
@@ -193,7 +198,7 @@ public final class FaultRun: @unchecked Sendable {
         let gateway = gateways[0]
         while true {
             let wait = Double.random(in: options.faultEvery)
-            guard ContinuousClock.now + .milliseconds(Int64(wait * 1000)) < end else { return }
+            guard loadGoesOn(load, at: ContinuousClock.now + .milliseconds(Int64(wait * 1000))) else { return }
             try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
             switch options.scenario {
             case .none, .fleetKill:
@@ -215,6 +220,18 @@ public final class FaultRun: @unchecked Sendable {
             }
             lock.withLock { report.faults += 1 }
         }
+    }
+
+    /// The load's planned end, and the latest it may run to for `minimumFaults`.
+    private struct LoadWindow {
+        let planned: ContinuousClock.Instant
+        let cap: ContinuousClock.Instant
+    }
+
+    /// Whether the load still runs at `instant`: until its planned end, and past it while fewer
+    /// than `minimumFaults` faults were made.
+    private func loadGoesOn(_ load: LoadWindow, at instant: ContinuousClock.Instant) -> Bool {
+        instant < load.cap && (instant < load.planned || lock.withLock { report.faults } < options.minimumFaults)
     }
 
     /// One vendor outage: 0 connection refused, 1 answers 503, 2 answers slower than the timeout.

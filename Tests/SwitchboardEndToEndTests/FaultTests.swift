@@ -7,7 +7,7 @@ import Testing
 /// accepted event must be delivered, each user's events in order, and duplicates only where an
 /// attempt was in flight at a crash.
 @Suite(.serialized) struct FaultTests {
-    func run(_ scenario: FaultScenario, seconds: Int, faultEvery: ClosedRange<Double>,
+    func run(_ scenario: FaultScenario, seconds: Int, faultEvery: ClosedRange<Double>, faults: Int = 0,
              configure: (inout FaultRun.Options) -> Void = { _ in }) async throws -> FaultReport {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-faults-\(UUID().uuidString)").path
         var options = FaultRun.Options(
@@ -15,6 +15,7 @@ import Testing
             scenario: scenario, duration: .seconds(seconds))
         options.users = 8
         options.faultEvery = faultEvery
+        options.minimumFaults = faults
         configure(&options)
         let report = try await FaultRun(options).run()
         if report.holds { try? FileManager.default.removeItem(atPath: directory) }
@@ -22,7 +23,7 @@ import Testing
     }
 
     @Test func killedRepeatedlyUnderLoadLosesNothing() async throws {
-        let report = try await run(.kill, seconds: 12, faultEvery: 2...3)
+        let report = try await run(.kill, seconds: 12, faultEvery: 2...3, faults: 3)
         #expect(report.faults >= 3)
         #expect(report.accepted > 0)
         #expect(report.lost == 0, "\(report)")
@@ -34,7 +35,7 @@ import Testing
     /// Each request a batch of a user's events, paced: a batch answered 200 is journaled whole,
     /// and a user's line many events deep drains in order across the kills.
     @Test func killedRepeatedlyUnderBatchedLoadLosesNothing() async throws {
-        let report = try await run(.kill, seconds: 10, faultEvery: 2...3) { options in
+        let report = try await run(.kill, seconds: 10, faultEvery: 2...3, faults: 2) { options in
             options.batchSize = 5
             options.eventsPerSecond = 1_000
         }
@@ -47,7 +48,7 @@ import Testing
     }
 
     @Test func sigtermUnderLoadDrainsAndExitsCleanly() async throws {
-        let report = try await run(.sigterm, seconds: 8, faultEvery: 2...3)
+        let report = try await run(.sigterm, seconds: 8, faultEvery: 2...3, faults: 2)
         #expect(report.faults >= 2)
         #expect(report.uncleanStops == 0, "\(report)")
         #expect(report.lost == 0 && report.inversions == 0 && report.duplicates == 0, "\(report)")
@@ -55,7 +56,7 @@ import Testing
     }
 
     @Test func vendorDownThreeWaysThenBackLosesNothing() async throws {
-        let report = try await run(.vendorDown, seconds: 14, faultEvery: 1...1.5)
+        let report = try await run(.vendorDown, seconds: 14, faultEvery: 1...1.5, faults: 3)
         #expect(report.faults >= 3, "refused, 503s and timeouts each at least once")
         #expect(report.lost == 0 && report.inversions == 0, "\(report)")
         #expect(report.duplicates <= report.allowedDuplicates, "\(report)")
