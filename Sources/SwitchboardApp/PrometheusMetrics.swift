@@ -16,12 +16,12 @@ public final class PrometheusMetrics: EventMetrics, @unchecked Sendable {
     private let backlogAge: Gauge
 
     public init() {
-        dropped = registry.makeCounter(
-            name: "switchboard_events_dropped_total",
-            help: "Accepted events lost. Always 0: a failure is retried or dead-lettered, never dropped.")
-        backlog = registry.makeGauge(name: "switchboard_backlog_deliveries", help: "Deliveries waiting for an attempt.")
-        backlogAge = registry.makeGauge(
-            name: "switchboard_backlog_oldest_age_seconds", help: "Age of the oldest event with a delivery still waiting.")
+        dropped = registry.makeCounter(descriptor: Self.named(
+            "switchboard_events_dropped_total",
+            "Accepted events lost. Always 0: a failure is retried or dead-lettered, never dropped."))
+        backlog = registry.makeGauge(descriptor: Self.named("switchboard_backlog_deliveries", "Deliveries waiting for an attempt."))
+        backlogAge = registry.makeGauge(descriptor: Self.named(
+            "switchboard_backlog_oldest_age_seconds", "Age of the oldest event with a delivery still waiting."))
     }
 
     public func journaled(route: String, count: Int) {
@@ -70,8 +70,10 @@ public final class PrometheusMetrics: EventMetrics, @unchecked Sendable {
     public func circuit(target: String, open: Bool) {
         let gauge = lock.withLock { () -> Gauge in
             if let existing = circuits[target] { return existing }
-            let made = registry.makeGauge(name: "switchboard_target_circuit_open", labels: [("target", target)],
-                                          help: "1 while the target's circuit breaker holds deliveries back (the target looks down).")
+            let made = registry.makeGauge(
+                descriptor: Self.named("switchboard_target_circuit_open",
+                                       "1 while the target's circuit breaker holds deliveries back (the target looks down)."),
+                labels: [("target", target)])
             circuits[target] = made
             return made
         }
@@ -87,6 +89,11 @@ public final class PrometheusMetrics: EventMetrics, @unchecked Sendable {
         return registry.emitToBuffer()
     }
 
+    /// A whole metric name (its unit already in it) with its help text.
+    private static func named(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
+
     /// A metric's name with its (at most two) label values: found per event without building a string.
     private struct Key: Hashable {
         let name: String
@@ -99,7 +106,7 @@ public final class PrometheusMetrics: EventMetrics, @unchecked Sendable {
         precondition(labels.count <= 2, "a counter has at most two labels")
         return lock.withLock {
             if let existing = counters[key] { return existing }
-            let made = registry.makeCounter(name: name, labels: labels, help: help)
+            let made = registry.makeCounter(descriptor: Self.named(name, help), labels: labels)
             counters[key] = made
             return made
         }
@@ -110,8 +117,8 @@ public final class PrometheusMetrics: EventMetrics, @unchecked Sendable {
         return lock.withLock {
             if let existing = histograms[key] { return existing }
             let made = registry.makeValueHistogram(
-                name: name, labels: [label],
-                buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], help: help)
+                descriptor: Self.named(name, help), labels: [label],
+                buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])
             histograms[key] = made
             return made
         }
