@@ -22,6 +22,7 @@ import Testing
             #expect(text.contains(#"switchboard_deliveries_delivered_total{target="flameup"} 1"#))
             #expect(text.contains(#"switchboard_requests_rejected_total{route="usercom-to-flameup",error_type="invalidJSON"} 1"#))
             #expect(text.contains("switchboard_events_dropped_total 0"))
+            #expect(text.contains("# HELP switchboard_events_dropped_total Accepted events lost."))
             #expect(text.contains("switchboard_backlog_deliveries 0"))
             #expect(text.contains("switchboard_delivery_duration_seconds_count{target=\"flameup\"} 1"))
             #expect(text.contains("switchboard_request_duration_seconds_count{route=\"usercom-to-flameup\"} 3"))
