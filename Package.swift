@@ -69,11 +69,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // What the apps' server and the mock vendors' servers share over NIO.
+        // What the apps' server and the mock vendors' servers share over NIO: connections, answers.
         .target(
             name: "SwitchboardChannels",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

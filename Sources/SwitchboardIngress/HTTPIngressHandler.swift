@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import SwitchboardChannels
 
 /// One connection's requests, handed to the ingress pipeline on the connection's event loop and
 /// answered there. NIO's pipelining helper, ahead of it, passes on one request at a time.
@@ -26,11 +27,7 @@ final class HTTPIngressHandler: ChannelInboundHandler {
             limit = pipeline.maxBodyBytes
             body.clear()
             tooLarge = head.headers.first(name: "content-length").flatMap(Int.init).map { $0 > limit } ?? false
-            if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
-                // The client waits for this before it sends the body (curl, a second at most).
-                let interim = HTTPResponseHead(version: head.version, status: .continue)
-                context.writeAndFlush(wrapOutboundOut(.head(interim)), promise: nil)
-            }
+            context.continueIfExpected(head)
         case .body(var chunk):
             guard !tooLarge else { return }
             if body.readableBytes + chunk.readableBytes > limit {
@@ -72,30 +69,12 @@ final class HTTPIngressHandler: ChannelInboundHandler {
 
     private func write(_ answer: InboundAnswer, to request: HTTPRequestHead, context: ChannelHandlerContext) {
         answering = false
-        let keepAlive = request.isKeepAlive
         var headers = HTTPHeaders()
         headers.reserveCapacity(5)
         headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "content-length", value: String(answer.body.count))
         headers.add(name: "date", value: ResponseDate.now())
         if let seconds = answer.retryAfterSeconds { headers.add(name: "retry-after", value: String(seconds)) }
-        if !keepAlive {
-            headers.add(name: "connection", value: "close")
-        } else if request.version.minor == 0 {
-            headers.add(name: "connection", value: "keep-alive")
-        }
-        let status = HTTPResponseStatus(statusCode: answer.status)
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
-        if request.method != .HEAD {
-            var buffer = context.channel.allocator.buffer(capacity: answer.body.count)
-            buffer.writeBytes(answer.body)
-            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        }
-        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !keepAlive {
-            let channel = context.channel
-            written.whenComplete { _ in channel.close(promise: nil) }
-        }
+        context.writeAnswer(to: request, status: HTTPResponseStatus(statusCode: answer.status), headers: headers, body: answer.body)
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

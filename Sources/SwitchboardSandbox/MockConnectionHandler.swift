@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import SwitchboardChannels
 
 /// One connection to a mock vendor: each request, once whole, goes to the vendor's handler in a
 /// task, and its answer is written back on the connection's event loop. NIO's pipelining helper,
@@ -22,9 +23,7 @@ final class MockConnectionHandler: ChannelInboundHandler {
         case .head(let head):
             self.head = head
             body.clear()
-            if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
-                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
-            }
+            context.continueIfExpected(head)
         case .body(var chunk):
             body.writeBuffer(&chunk)
         case .end:
@@ -51,20 +50,8 @@ final class MockConnectionHandler: ChannelInboundHandler {
 
     private func write(_ answer: MockResponse, to request: HTTPRequestHead, context: ChannelHandlerContext) {
         guard open else { return }
-        let keepAlive = request.isKeepAlive
-        var headers = HTTPHeaders(answer.headers)
-        headers.replaceOrAdd(name: "content-length", value: String(answer.body.count))
-        if !keepAlive { headers.replaceOrAdd(name: "connection", value: "close") }
-        let status = HTTPResponseStatus(statusCode: answer.status)
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
-        if request.method != .HEAD {
-            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: answer.body)))), promise: nil)
-        }
-        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
-        if !keepAlive {
-            let channel = context.channel
-            written.whenComplete { _ in channel.close(promise: nil) }
-        }
+        context.writeAnswer(to: request, status: HTTPResponseStatus(statusCode: answer.status),
+                            headers: HTTPHeaders(answer.headers), body: answer.body)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

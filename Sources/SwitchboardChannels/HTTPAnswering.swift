@@ -1,0 +1,35 @@
+import NIOCore
+import NIOHTTP1
+
+extension ChannelHandlerContext {
+    /// Answers `100 Continue` when `request` asks for it: its client waits for that before it
+    /// sends the body (curl, a second at most).
+    public func continueIfExpected(_ request: HTTPRequestHead) {
+        guard request.headers.first(name: "expect")?.lowercased() == "100-continue" else { return }
+        let interim = HTTPResponseHead(version: request.version, status: .continue)
+        writeAndFlush(NIOAny(HTTPServerResponsePart.head(interim)), promise: nil)
+    }
+
+    /// Writes the whole answer to `request`, adding the framing headers (`Content-Length`, and
+    /// `Connection` where HTTP/1.0 or a close needs it): no body after HEAD, and the connection
+    /// closed after it unless the request keeps it alive.
+    public func writeAnswer(to request: HTTPRequestHead, status: HTTPResponseStatus, headers: HTTPHeaders, body: [UInt8]) {
+        let keepAlive = request.isKeepAlive
+        var headers = headers
+        headers.replaceOrAdd(name: "content-length", value: String(body.count))
+        if !keepAlive {
+            headers.replaceOrAdd(name: "connection", value: "close")
+        } else if request.version.minor == 0 {
+            headers.replaceOrAdd(name: "connection", value: "keep-alive")
+        }
+        write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
+        if request.method != .HEAD {
+            write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(bytes: body)))), promise: nil)
+        }
+        let written = writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)))
+        if !keepAlive {
+            let channel = self.channel
+            written.whenComplete { _ in channel.close(promise: nil) }
+        }
+    }
+}
