@@ -7,7 +7,8 @@ public struct FaultReport: Sendable, CustomStringConvertible {
     /// Gateway instances on the journal.
     public var instances = 1
     public var seconds = 0.0
-    /// How long the load ran (the run's `duration`, or longer for its `minimumFaults`), and the events accepted per second of it.
+    /// How long the load ran (the run's `duration`, or longer for its `minimumFaults`), and the
+    /// events accepted per second of it.
     public var loadSeconds = 0.0
     public var acceptedPerSecond: Double { loadSeconds > 0 ? Double(accepted) / loadSeconds : 0 }
     /// How long after the load the journal took to settle (every delivery done or dead).
