@@ -64,16 +64,19 @@ public struct MappingSet: Sendable {
         directory: String, file: String, problems: inout [ConfigProblem], referencedFrom: (String, String)? = nil
     ) -> (JSONValue, [String: (line: Int, column: Int)])? {
         let full = (directory as NSString).appendingPathComponent(file)
-        guard let data = FileManager.default.contents(atPath: full) else {
+        let data: [UInt8]
+        do {
+            data = try FileContents.bytes(atPath: full)
+        } catch {
             if let (from, pointer) = referencedFrom {
                 problems.append(ConfigProblem(file: from, pointer: pointer, message: "no such mapping file '\(file)'"))
             } else {
-                problems.append(ConfigProblem(file: file, pointer: "", message: "cannot read the file"))
+                problems.append(ConfigProblem(file: file, pointer: "", message: "cannot read the file: \(error)"))
             }
             return nil
         }
         do {
-            return try JSONParser.parseWithPositions(Array(data))
+            return try JSONParser.parseWithPositions(data)
         } catch let error as JSONParseError {
             problems.append(ConfigProblem(file: "\(file):\(error.line):\(error.column)", pointer: "", message: error.reason))
         } catch {
