@@ -3,9 +3,9 @@ import Foundation
 import Glibc
 #endif
 
-/// A plain TCP connection to the gateway for tests of HTTP framing that a URL session hides
-/// (pipelining, `Connection: close`, HEAD). Reads block, with a 10 s timeout, on a thread of
-/// their own.
+/// A plain TCP connection to the gateway (or a mock vendor) for tests of HTTP framing and
+/// connection handling that a URL session hides (pipelining, `Connection: close`, HEAD, a stop
+/// while connecting). Reads block, with a 10 s timeout, on a thread of their own.
 final class RawHTTPConnection: @unchecked Sendable {
     struct Response {
         let statusLine: String
