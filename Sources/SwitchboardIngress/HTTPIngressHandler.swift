@@ -9,10 +9,7 @@ final class HTTPIngressHandler: ChannelInboundHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let pipeline: IngressPipeline
-    private var head: HTTPRequestHead?
-    private var body = ByteBuffer()
-    private var limit = 0
-    private var tooLarge = false
+    private var collector = HTTPRequestCollector()
     /// A request has been handed to the pipeline and its answer is not written yet.
     private var answering = false
 
@@ -21,30 +18,12 @@ final class HTTPIngressHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            self.head = head
-            limit = pipeline.maxBodyBytes
-            body.clear()
-            tooLarge = head.headers.first(name: "content-length").flatMap(Int.init).map { $0 > limit } ?? false
-            context.continueIfExpected(head)
-        case .body(var chunk):
-            guard !tooLarge else { return }
-            if body.readableBytes + chunk.readableBytes > limit {
-                // Read to the end and dropped: the answer comes once the request is complete.
-                tooLarge = true
-                body.clear()
-            } else {
-                body.writeBuffer(&chunk)
-            }
-        case .end:
-            guard let head else { return }
-            self.head = nil
-            answer(head, context: context)
-        }
+        guard let request = collector.take(unwrapInboundIn(data), limit: pipeline.maxBodyBytes, context: context) else { return }
+        answer(request, context: context)
     }
 
-    private func answer(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func answer(_ collected: HTTPRequestCollector.Request, context: ChannelHandlerContext) {
+        let head = collected.head
         let (path, query) = Self.split(head.uri)
         let headers = head.headers
         let request = InboundRequest(
@@ -53,8 +32,7 @@ final class HTTPIngressHandler: ChannelInboundHandler {
                 let values = headers[name]
                 return values.count > 1 ? values.joined(separator: ", ") : values.first
             },
-            body: tooLarge ? [] : Array(buffer: body), bodyTooLarge: tooLarge)
-        body.clear()
+            body: collected.body, bodyTooLarge: collected.tooLarge)
         answering = true
         let loop = context.eventLoop
         let connection = NIOLoopBound((handler: self, context: context), eventLoop: loop)

@@ -10,35 +10,29 @@ final class MockConnectionHandler: ChannelInboundHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     private let handler: @Sendable (MockRequest) async -> MockResponse
-    private var head: HTTPRequestHead?
-    private var body = ByteBuffer()
+    private var collector = HTTPRequestCollector()
     private var open = true
+    /// The largest body a mock takes; a larger one is answered 413.
+    static let maxBodyBytes = 8 << 20
 
     init(handler: @escaping @Sendable (MockRequest) async -> MockResponse) {
         self.handler = handler
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            self.head = head
-            body.clear()
-            context.continueIfExpected(head)
-        case .body(var chunk):
-            body.writeBuffer(&chunk)
-        case .end:
-            guard let head else { return }
-            self.head = nil
-            answer(head, context: context)
+        guard let request = collector.take(unwrapInboundIn(data), limit: Self.maxBodyBytes, context: context) else { return }
+        guard !request.tooLarge else {
+            let answer = MockResponse(status: 413, json: #"{"error":"request body larger than \#(Self.maxBodyBytes) bytes"}"#)
+            return write(answer, to: request.head, context: context)
         }
+        answer(request.head, body: request.body, context: context)
     }
 
-    private func answer(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+    private func answer(_ head: HTTPRequestHead, body: [UInt8], context: ChannelHandlerContext) {
         let target = head.uri
         let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target
         let request = MockRequest(method: head.method.rawValue, uri: target, path: path,
-                                  headers: head.headers.map { ($0.name, $0.value) }, body: Array(buffer: body))
-        body.clear()
+                                  headers: head.headers.map { ($0.name, $0.value) }, body: body)
         let loop = context.eventLoop
         let connection = NIOLoopBound((handler: self, context: context), eventLoop: loop)
         let handler = self.handler
