@@ -18,7 +18,9 @@ final class RawHTTPConnection: @unchecked Sendable {
     private var buffered: [UInt8] = []
 
     init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // A local until connected: once `self.fd` is set, a throw runs `deinit`, which closes it
+        // too, and a second close may hit a descriptor some other part of the process has opened since.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
@@ -32,6 +34,7 @@ final class RawHTTPConnection: @unchecked Sendable {
             close(fd)
             throw POSIXError(.ECONNREFUSED)
         }
+        self.fd = fd
     }
 
     deinit { close(fd) }
