@@ -450,7 +450,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
     /// A short reason that never includes statement arguments.
     static func reason(_ error: any Error) -> String {
         if let error = error as? DatabaseError {
-            return "\(error.resultCode)" + (error.message.map { ": \($0)" } ?? "")
+            return "\(error.extendedResultCode)" + (error.message.map { ": \($0)" } ?? "")
         }
         if let error = error as? JournalError { return error.reason }
         return String(describing: type(of: error))
