@@ -147,9 +147,11 @@ public final class Dispatcher: @unchecked Sendable {
                      reason: "busy: \(maxInFlight) deliveries in flight")
             return
         }
-        // A delivery read from the journal a moment ago may have settled since (its attempt ended
-        // between the read and the claim): with the claim held, the journal's word is final.
-        if readFromJournal, (try? journal.isPending(deliveryId: deliveryId)) != true {
+        // A delivery read from the journal a moment ago may have settled, or been tried again,
+        // since (an attempt ended between the read and the claim): with the claim held, the
+        // journal's word is final. Sent on a stale read, it would be tried before its backoff and
+        // its attempts miscounted.
+        if readFromJournal, (try? journal.pendingAttempts(deliveryId: deliveryId)) != previousAttempts {
             _ = lock.withLock { inFlight.remove(deliveryId) }
             return
         }

@@ -36,8 +36,9 @@ public protocol Journal: Sendable {
     /// to the caller until `leaseUntil`; returns the ones it got. On a journal of one gateway,
     /// all of them: the dispatcher's in-flight set is the claim there.
     func claim(_ deliveryIds: [Int64], now: Instant, leaseUntil: Instant) throws -> Set<Int64>
-    /// True when the delivery is still pending (not delivered or dead).
-    func isPending(deliveryId: Int64) throws -> Bool
+    /// The attempts made so far when the delivery is still pending (not delivered or dead); nil
+    /// when it is not.
+    func pendingAttempts(deliveryId: Int64) throws -> Int?
     /// Deliveries the filter chooses, newest first.
     func deliveries(matching filter: DeliveryFilter) throws -> [DeliveryRecord]
     /// How many deliveries are pending, and when the oldest of their events was accepted.
@@ -81,6 +82,11 @@ extension Journal {
     public var isShared: Bool { false }
 
     public func close() {}
+
+    /// True when the delivery is still pending (not delivered or dead).
+    public func isPending(deliveryId: Int64) throws -> Bool {
+        try pendingAttempts(deliveryId: deliveryId) != nil
+    }
 
     /// Deliveries in the given states, newest first.
     public func deliveries(states: Set<DeliveryState>, limit: Int) throws -> [DeliveryRecord] {

@@ -223,11 +223,12 @@ public final class PostgresJournal: Journal, @unchecked Sendable {
         }
     }
 
-    public func isPending(deliveryId: Int64) throws -> Bool {
+    public func pendingAttempts(deliveryId: Int64) throws -> Int? {
         try read("read a delivery's state") { session in
             var binds = SQLBinds()
-            let row = try session.run("SELECT state FROM deliveries WHERE id = \(binds.add(deliveryId))", binds.bindings).first
-            return try row?.makeRandomAccess().at(0, as: String.self) == "pending"
+            let row = try session.run("SELECT attempts FROM deliveries WHERE id = \(binds.add(deliveryId)) AND state = 'pending'",
+                                      binds.bindings).first
+            return try row.map { try $0.makeRandomAccess().at(0, as: Int.self) }
         }
     }
 

@@ -156,10 +156,11 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         return (pages - free) * size
     }
 
-    public func isPending(deliveryId: Int64) throws -> Bool {
+    public func pendingAttempts(deliveryId: Int64) throws -> Int? {
         do {
             return try pool.read { db in
-                try String.fetchOne(db.cachedStatement(sql: "SELECT state FROM deliveries WHERE id = ?"), arguments: [deliveryId]) == "pending"
+                try Int.fetchOne(db.cachedStatement(sql: "SELECT attempts FROM deliveries WHERE id = ? AND state = 'pending'"),
+                                 arguments: [deliveryId])
             }
         } catch {
             throw JournalError(operation: "read a delivery's state", reason: Self.reason(error))
