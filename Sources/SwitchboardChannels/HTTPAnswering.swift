@@ -12,9 +12,10 @@ extension ChannelHandlerContext {
 
     /// Writes the whole answer to `request`, adding the framing headers (`Content-Length`, and
     /// `Connection` where HTTP/1.0 or a close needs it): no body after HEAD, and the connection
-    /// closed after it unless the request keeps it alive.
-    public func writeAnswer(to request: HTTPRequestHead, status: HTTPResponseStatus, headers: HTTPHeaders, body: [UInt8]) {
-        let keepAlive = request.isKeepAlive
+    /// closed after it unless the request keeps it alive and `close` is false.
+    public func writeAnswer(to request: HTTPRequestHead, status: HTTPResponseStatus, headers: HTTPHeaders, body: [UInt8],
+                            close: Bool = false) {
+        let keepAlive = request.isKeepAlive && !close
         var headers = headers
         headers.replaceOrAdd(name: "content-length", value: String(body.count))
         if !keepAlive {

@@ -19,6 +19,9 @@ public struct HTTPRequestCollector {
 
     public init() {}
 
+    /// A request's head has come and its end not yet.
+    public var isCollecting: Bool { head != nil }
+
     /// Takes the next part; returns the request once its end has come. `limit` is read at each
     /// request's head.
     public mutating func take(_ part: HTTPServerRequestPart, limit: @autoclosure () -> Int,

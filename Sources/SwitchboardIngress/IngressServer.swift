@@ -46,7 +46,7 @@ public final class IngressServer: Service, Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try connections.add(channel)
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: true)
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: false)
                     try channel.pipeline.syncOperations.addHandler(HTTPIngressHandler(pipeline: pipeline))
                 }
             }

@@ -34,6 +34,44 @@ import Testing
         }
     }
 
+    @Test func manyPipelinedRequestsAreAllAnsweredInOrder() async throws {
+        // More than the handler keeps waiting before it stops reading, so reading pauses and resumes.
+        try await withHarness { harness in
+            let users = (0..<12).map { "p\($0)" }
+            let connection = try RawHTTPConnection(port: harness.port)
+            connection.send(users.map { Self.post(user: $0) }.joined())
+            for _ in users { #expect(try #require(await connection.response()).statusLine == "HTTP/1.1 200 OK") }
+            #expect(Self.userIds(harness) == users)
+        }
+    }
+
+    @Test func aHalfClosedConnectionGetsEveryAnswerThenCloses() async throws {
+        try await withHarness { harness in
+            let connection = try RawHTTPConnection(port: harness.port)
+            connection.send(Self.post(user: "a") + Self.post(user: "b"))
+            connection.finishSending()
+            let first = try #require(await connection.response())
+            #expect(first.statusLine == "HTTP/1.1 200 OK")
+            #expect(first.headers["connection"] == nil)
+            let last = try #require(await connection.response())
+            #expect(last.statusLine == "HTTP/1.1 200 OK")
+            #expect(last.headers["connection"] == "close")
+            #expect(await connection.closedByServer())
+            #expect(Self.userIds(harness) == ["a", "b"])
+        }
+    }
+
+    @Test func aMalformedRequestBehindAPipelinedOneIsAnswered400InItsTurn() async throws {
+        try await withHarness { harness in
+            let connection = try RawHTTPConnection(port: harness.port)
+            connection.send(Self.post(user: "a") + "POST \(eventPath) HTTP/1.1\r\nContent-Length: x\r\n\r\n")
+            #expect(try #require(await connection.response()).statusLine == "HTTP/1.1 200 OK")
+            #expect(try #require(await connection.response()).statusLine.hasPrefix("HTTP/1.1 400"))
+            #expect(await connection.closedByServer())
+            #expect(Self.userIds(harness) == ["a"])
+        }
+    }
+
     @Test func connectionCloseIsAnsweredThenClosed() async throws {
         try await withHarness { harness in
             let connection = try RawHTTPConnection(port: harness.port)

@@ -49,6 +49,11 @@ final class RawHTTPConnection: @unchecked Sendable {
         }
     }
 
+    /// Half-closes the connection: the server sees the end of what the client sends.
+    func finishSending() {
+        shutdown(fd, Int32(SHUT_WR))
+    }
+
     /// The next response: its head, then `Content-Length` bytes of body (none after a HEAD
     /// request, when `bodyless`). Nil if the connection ended or timed out first.
     func response(bodyless: Bool = false) async -> Response? {
