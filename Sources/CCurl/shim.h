@@ -29,6 +29,10 @@ static inline CURLcode sb_easy_setopt_slist(CURL *handle, CURLoption option, str
 static inline CURLcode sb_easy_setopt_write_callback(CURL *handle, CURLoption option, sb_curl_write_callback value) {
     return curl_easy_setopt(handle, option, value);
 }
+typedef int (*sb_curl_closesocket_callback)(void *clientp, curl_socket_t item);
+static inline CURLcode sb_easy_setopt_closesocket_callback(CURL *handle, CURLoption option, sb_curl_closesocket_callback value) {
+    return curl_easy_setopt(handle, option, value);
+}
 static inline CURLcode sb_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

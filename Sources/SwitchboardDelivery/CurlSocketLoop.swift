@@ -7,11 +7,20 @@ import Foundation
 /// `curl_multi_perform` would walk every transfer in flight every time.
 ///
 /// An eventfd in the same epoll set wakes the loop for new requests and for shutdown.
+///
+/// A socket libcurl stops watching when a transfer ends stays in the epoll set, parked, because
+/// the next transfer on that kept connection watches it again: two `epoll_ctl` calls fewer per
+/// request. A parked socket that becomes ready leaves the set then; one libcurl closes leaves it
+/// first (libcurl closes its sockets through ``close(_:)``, so a reused descriptor number is
+/// never mistaken for a parked one).
 final class CurlSocketLoop {
     private let multi: UnsafeMutableRawPointer
     private let epoll: Int32
     let wakeFD: Int32
-    private var registered: Set<Int32> = []
+    /// The sockets in the epoll set, and the events each is registered for.
+    private var registered: [Int32: UInt32] = [:]
+    /// Registered sockets that libcurl no longer watches.
+    private var parked: Set<Int32> = []
     /// When libcurl next wants `CURL_SOCKET_TIMEOUT`, in monotonic nanoseconds; nil for never.
     private var timerDeadline: UInt64?
 
@@ -36,8 +45,8 @@ final class CurlSocketLoop {
     }
 
     deinit {
-        close(epoll)
-        close(wakeFD)
+        Glibc.close(epoll)
+        Glibc.close(wakeFD)
     }
 
     /// Wakes `runOnce` from another thread.
@@ -60,6 +69,11 @@ final class CurlSocketLoop {
                 sb_eventfd_drain(wakeFD)
                 continue
             }
+            if parked.remove(fds[i]) != nil {
+                // An idle kept connection the server wrote to or closed: libcurl sees it at its next reuse.
+                unregister(fds[i])
+                continue
+            }
             var flags = 0
             if events[i] & EPOLLIN.rawValue != 0 { flags |= Int(CURL_CSELECT_IN) }
             if events[i] & EPOLLOUT.rawValue != 0 { flags |= Int(CURL_CSELECT_OUT) }
@@ -75,17 +89,33 @@ final class CurlSocketLoop {
     private func watch(_ socket: curl_socket_t, _ code: Int32) {
         let what = Int(code)
         if what == CURL_POLL_REMOVE {
-            if registered.remove(socket) != nil { sb_epoll_ctl(epoll, EPOLL_CTL_DEL, socket, 0) }
+            if registered[socket] != nil { parked.insert(socket) }
             return
         }
         var interest: UInt32 = 0
         if what == CURL_POLL_IN || what == CURL_POLL_INOUT { interest |= EPOLLIN.rawValue }
         if what == CURL_POLL_OUT || what == CURL_POLL_INOUT { interest |= EPOLLOUT.rawValue }
-        if registered.insert(socket).inserted {
+        parked.remove(socket)
+        switch registered[socket] {
+        case nil:
             sb_epoll_ctl(epoll, EPOLL_CTL_ADD, socket, interest)
-        } else {
+        case interest:
+            return
+        default:
             sb_epoll_ctl(epoll, EPOLL_CTL_MOD, socket, interest)
         }
+        registered[socket] = interest
+    }
+
+    private func unregister(_ socket: curl_socket_t) {
+        if registered.removeValue(forKey: socket) != nil { sb_epoll_ctl(epoll, EPOLL_CTL_DEL, socket, 0) }
+    }
+
+    /// Closes a socket of libcurl's (its `CURLOPT_CLOSESOCKETFUNCTION`), leaving the epoll set first.
+    func close(_ socket: curl_socket_t) -> Int32 {
+        parked.remove(socket)
+        unregister(socket)
+        return Glibc.close(socket)
     }
 
     static func now() -> UInt64 {

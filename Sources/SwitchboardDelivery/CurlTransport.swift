@@ -136,7 +136,7 @@ public final class CurlTransport: @unchecked Sendable {
         }
         activeByHost[host, default: 0] += 1
         let caKey = request.caFile ?? options.caFile ?? ""
-        let handle = idleHandles[caKey, default: []].popLast() ?? curl_easy_init()!
+        let handle = idleHandles[caKey, default: []].popLast() ?? newHandle(caFile: caKey.isEmpty ? nil : caKey)
         let transfer = Transfer(completion: completion, caKey: caKey, host: host)
         let context = Unmanaged.passRetained(transfer).toOpaque()
         configure(handle, request, transfer, context)
@@ -147,19 +147,22 @@ public final class CurlTransport: @unchecked Sendable {
         }
     }
 
-    private func configure(_ handle: UnsafeMutableRawPointer, _ request: OutboundRequest, _ transfer: Transfer,
-                           _ context: UnsafeMutableRawPointer) {
-        sb_easy_setopt_string(handle, CURLOPT_URL, request.url)
+    /// A handle with the options that are the same for every transfer (a handle keeps its
+    /// options from one transfer to the next, and handles are reused only with the same CA file).
+    private func newHandle(caFile: String?) -> UnsafeMutableRawPointer {
+        let handle = curl_easy_init()!
         sb_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         sb_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, options.timeoutMilliseconds)
         sb_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeoutMilliseconds)
         sb_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1)
         sb_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2)
-        if let caFile = request.caFile ?? options.caFile { sb_easy_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+        if let caFile { sb_easy_setopt_string(handle, CURLOPT_CAINFO, caFile) }
         sb_easy_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)
         sb_easy_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https")
-        sb_easy_setopt_pointer(handle, CURLOPT_PRIVATE, context)
-        sb_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
+        sb_easy_setopt_pointer(handle, CURLOPT_CLOSESOCKETDATA, Unmanaged.passUnretained(loop).toOpaque())
+        sb_easy_setopt_closesocket_callback(handle, CURLOPT_CLOSESOCKETFUNCTION) { loop, socket in
+            Unmanaged<CurlSocketLoop>.fromOpaque(loop!).takeUnretainedValue().close(socket)
+        }
         sb_easy_setopt_write_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
             let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
             let length = size * count
@@ -170,7 +173,6 @@ public final class CurlTransport: @unchecked Sendable {
             }
             return length
         }
-        sb_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
         sb_easy_setopt_write_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
             let length = size * count
             guard let data, length > 12 else { return length }
@@ -181,6 +183,15 @@ public final class CurlTransport: @unchecked Sendable {
             }
             return length
         }
+        return handle
+    }
+
+    private func configure(_ handle: UnsafeMutableRawPointer, _ request: OutboundRequest, _ transfer: Transfer,
+                           _ context: UnsafeMutableRawPointer) {
+        sb_easy_setopt_string(handle, CURLOPT_URL, request.url)
+        sb_easy_setopt_pointer(handle, CURLOPT_PRIVATE, context)
+        sb_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
+        sb_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
         var headers: UnsafeMutablePointer<curl_slist>?
         for line in request.headers + ["Expect:"] { headers = curl_slist_append(headers, line) }
         transfer.headers = headers
