@@ -17,7 +17,10 @@ public final class CurlTransport: @unchecked Sendable {
 
     /// One request in flight: the context libcurl hands back to our callbacks.
     final class Transfer {
+        let request: OutboundRequest
         let completion: Completion
+        /// Sent on a new connection, not a kept one (a second try, see ``finish``).
+        let fresh: Bool
         /// Which idle pool the handle goes back to.
         let caKey: String
         /// Whose share of transfers it takes: the URL's scheme, host and port.
@@ -25,8 +28,10 @@ public final class CurlTransport: @unchecked Sendable {
         var headers: UnsafeMutablePointer<curl_slist>?
         var response: [UInt8] = []
         var retryAfter: String?
-        init(completion: @escaping Completion, caKey: String, host: Substring) {
+        init(request: OutboundRequest, completion: @escaping Completion, fresh: Bool, caKey: String, host: Substring) {
+            self.request = request
             self.completion = completion
+            self.fresh = fresh
             self.caKey = caKey
             self.host = host
         }
@@ -127,7 +132,7 @@ public final class CurlTransport: @unchecked Sendable {
         finished.signal()
     }
 
-    private func start(_ request: OutboundRequest, _ completion: @escaping Completion) {
+    private func start(_ request: OutboundRequest, _ completion: @escaping Completion, fresh: Bool = false) {
         let host = Self.hostKey(request.url)
         guard activeByHost[host, default: 0] < options.maxConnectionsPerHost else {
             waitingByHost[host, default: FIFOQueue()].append((request, completion))
@@ -137,7 +142,7 @@ public final class CurlTransport: @unchecked Sendable {
         activeByHost[host, default: 0] += 1
         let caKey = request.caFile ?? options.caFile ?? ""
         let handle = idleHandles[caKey, default: []].popLast() ?? newHandle(caFile: caKey.isEmpty ? nil : caKey)
-        let transfer = Transfer(completion: completion, caKey: caKey, host: host)
+        let transfer = Transfer(request: request, completion: completion, fresh: fresh, caKey: caKey, host: host)
         let context = Unmanaged.passRetained(transfer).toOpaque()
         configure(handle, request, transfer, context)
         active += 1
@@ -192,6 +197,7 @@ public final class CurlTransport: @unchecked Sendable {
         sb_easy_setopt_pointer(handle, CURLOPT_PRIVATE, context)
         sb_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
         sb_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+        sb_easy_setopt_long(handle, CURLOPT_FRESH_CONNECT, transfer.fresh ? 1 : 0)
         var headers: UnsafeMutablePointer<curl_slist>?
         for line in request.headers + ["Expect:"] { headers = curl_slist_append(headers, line) }
         transfer.headers = headers
@@ -231,9 +237,18 @@ public final class CurlTransport: @unchecked Sendable {
         sb_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         sb_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, nil)
         curl_slist_free_all(transfer.headers)
+        var connects = 0
+        sb_easy_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects)
         idleHandles[transfer.caKey, default: []].append(handle)
         active -= 1
         activeByHost[transfer.host, default: 1] -= 1
+        // A kept connection the vendor had closed while it was idle, which libcurl still took for
+        // alive (its check peeks at the socket, where the vendor's TLS close_notify waits): the
+        // request could not be sent, so it is sent once more at once, on a new connection,
+        // instead of failing an attempt.
+        if code == CURLE_SEND_ERROR && connects == 0 && !transfer.fresh {
+            return start(transfer.request, transfer.completion, fresh: true)
+        }
         transfer.completion(TransportResult(
             status: code == CURLE_OK && status > 0 ? status : nil, body: transfer.response,
             curlCode: Int(code.rawValue), curlError: message, retryAfter: transfer.retryAfter))

@@ -84,6 +84,14 @@ public final class MockServer: Sendable {
 
     public var baseURL: String { "https://127.0.0.1:\(port)" }
 
+    /// Closes every open connection and keeps accepting new ones: a vendor dropping the idle
+    /// connections its clients keep. Returns once they are closed.
+    public func dropConnections() async {
+        let open = connections.open
+        for channel in open { channel.close(promise: nil) }
+        for channel in open { try? await channel.closeFuture.get() }
+    }
+
     /// Stops accepting, closes every connection (answers still being made are dropped) and
     /// returns once they are closed.
     public func stop() async {

@@ -41,6 +41,34 @@ let tlsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
         }
     }
 
+    @Test func connectionsTheVendorDropsWhileIdleAreReplaced() async throws {
+        // libcurl reuses a kept connection the vendor has closed (its liveness check peeks at the
+        // socket, where the vendor's TLS close_notify waits) and the send fails: the transport
+        // sends the request again on a new connection. The
+        // transport also keeps a finished transfer's socket watched for the next one: a socket the
+        // vendor closed meanwhile must not stall it, nor a new socket that reuses its number.
+        // (Each drop waits for the mock's TLS shutdown timeout, 5 s.)
+        try await withMock { server, flameup in
+            let transport = CurlTransport(options: TransportOptions(timeoutMilliseconds: 5_000, caFile: "\(tlsFolder)/ca.pem"))
+            defer { transport.shutdown() }
+            var statuses: [Int?] = []
+            var errors: [String] = []
+            for round in 0..<3 {
+                let results = await withTaskGroup(of: TransportResult.self) { group in
+                    for i in 0..<8 {
+                        group.addTask { await transport.send(request(server, body: #"{"userId":"u\#(round)-\#(i)","event":"e"}"#)) }
+                    }
+                    return await group.reduce(into: []) { $0.append($1) }
+                }
+                statuses += results.map(\.status)
+                errors += results.compactMap(\.curlError)
+                if round < 2 { await server.dropConnections() }
+            }
+            #expect(statuses == Array(repeating: 200, count: 24), "\(errors)")
+            #expect(flameup.accepted.count == 24)
+        }
+    }
+
     @Test func requestsBeyondTheConnectionLimitWaitTheirTurnAndAllFinishBeforeShutdownReturns() async throws {
         try await withMock { server, flameup in
             let transport = CurlTransport(options: TransportOptions(caFile: "\(tlsFolder)/ca.pem", maxConnectionsPerHost: 2))
