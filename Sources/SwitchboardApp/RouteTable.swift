@@ -55,12 +55,10 @@ public struct RouteTable: Sendable {
             }
             let primary = route.primary.flatMap { targets[$0] }
             if route.primary != nil, primary == nil { continue }
-            var inbound = InboundRoute(
+            routes.append(InboundRoute(
                 name: route.name, provider: provider, endpoint: endpoint, keys: keys, primary: primary,
                 shadows: route.shadows.compactMap { targets[$0] }, mode: route.mode,
-                deadline: .milliseconds(route.deadlineMilliseconds))
-            inbound.prefix = route.prefix
-            routes.append(inbound)
+                deadline: .milliseconds(route.deadlineMilliseconds), prefix: route.prefix))
         }
         guard problems.isEmpty else { throw ConfigProblems(problems) }
         self.targets = targets

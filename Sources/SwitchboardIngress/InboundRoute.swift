@@ -4,7 +4,11 @@ import SwitchboardMapping
 
 /// A configured route: calls to one inbound vendor endpoint go to a primary target and any
 /// number of shadow targets.
-public struct InboundRoute: Sendable {
+///
+/// A class, not a struct: every request passes its route along (into the closures that run on
+/// the journal's and the transport's threads), and a copy of the struct retained each of the
+/// dozens of references inside the provider and endpoint it holds.
+public final class InboundRoute: Sendable {
     public enum Mode: String, Sendable, CaseIterable {
         /// Wait for the primary target up to the deadline and answer with its result; past the
         /// deadline, or on a retryable failure, answer success (the event is journaled) and keep trying.
@@ -25,10 +29,10 @@ public struct InboundRoute: Sendable {
     public let deadline: Duration
     /// A path prefix the route's endpoint is served under (e.g. `/to-gainsight`), so that several
     /// routes from one vendor can share a listener; empty serves it at the vendor's own path.
-    public var prefix: String = ""
+    public let prefix: String
 
     public init(name: String, provider: Provider, endpoint: InboundEndpoint, keys: [Secret], primary: DeliveryTarget?,
-                shadows: [DeliveryTarget], mode: Mode, deadline: Duration) {
+                shadows: [DeliveryTarget], mode: Mode, deadline: Duration, prefix: String = "") {
         self.name = name
         self.provider = provider
         self.endpoint = endpoint
@@ -37,6 +41,7 @@ public struct InboundRoute: Sendable {
         self.shadows = shadows
         self.mode = mode
         self.deadline = deadline
+        self.prefix = prefix
     }
 
     /// The primary target, then the shadows.
