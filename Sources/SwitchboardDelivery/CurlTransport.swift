@@ -237,8 +237,6 @@ public final class CurlTransport: @unchecked Sendable {
         sb_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         sb_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, nil)
         curl_slist_free_all(transfer.headers)
-        var connects = 0
-        sb_easy_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects)
         idleHandles[transfer.caKey, default: []].append(handle)
         active -= 1
         activeByHost[transfer.host, default: 1] -= 1
@@ -246,13 +244,20 @@ public final class CurlTransport: @unchecked Sendable {
         // alive (its check peeks at the socket, where the vendor's TLS close_notify waits): the
         // request could not be sent, so it is sent once more at once, on a new connection,
         // instead of failing an attempt.
-        if code == CURLE_SEND_ERROR && connects == 0 && !transfer.fresh {
+        if code == CURLE_SEND_ERROR && !transfer.fresh && Self.reusedAConnection(handle) {
             return start(transfer.request, transfer.completion, fresh: true)
         }
         transfer.completion(TransportResult(
             status: code == CURLE_OK && status > 0 ? status : nil, body: transfer.response,
             curlCode: Int(code.rawValue), curlError: message, retryAfter: transfer.retryAfter))
         startWaiting(for: transfer.host)
+    }
+
+    /// The finished transfer went out on a kept connection (it opened none of its own).
+    private static func reusedAConnection(_ handle: UnsafeMutableRawPointer) -> Bool {
+        var connects = 0
+        sb_easy_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &connects)
+        return connects == 0
     }
 
     /// Hands the host's next waiting transfer to libcurl, now that one of its share has finished.
