@@ -87,18 +87,19 @@ public final class MockServer: Sendable {
     /// Closes every open connection and keeps accepting new ones: a vendor dropping the idle
     /// connections its clients keep. Returns once they are closed.
     public func dropConnections() async {
-        let open = connections.open
-        for channel in open { channel.close(promise: nil) }
-        for channel in open { try? await channel.closeFuture.get() }
+        await Self.close(connections.open)
     }
 
     /// Stops accepting, closes every connection (answers still being made are dropped) and
     /// returns once they are closed.
     public func stop() async {
         try? await listener.close()
-        let open = connections.beginClosing()
-        for channel in open { channel.close(promise: nil) }
-        for channel in open { try? await channel.closeFuture.get() }
+        await Self.close(connections.beginClosing())
+    }
+
+    private static func close(_ channels: [any Channel]) async {
+        for channel in channels { channel.close(promise: nil) }
+        for channel in channels { try? await channel.closeFuture.get() }
     }
 }
 

@@ -44,9 +44,9 @@ let tlsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
     @Test func connectionsTheVendorDropsWhileIdleAreReplaced() async throws {
         // libcurl reuses a kept connection the vendor has closed (its liveness check peeks at the
         // socket, where the vendor's TLS close_notify waits) and the send fails: the transport
-        // sends the request again on a new connection. The
-        // transport also keeps a finished transfer's socket watched for the next one: a socket the
-        // vendor closed meanwhile must not stall it, nor a new socket that reuses its number.
+        // sends the request again on a new connection. The transport also keeps a finished
+        // transfer's socket watched for the next one: a socket the vendor closed meanwhile must
+        // not stall it, nor a new socket that reuses its number.
         // (Each drop waits for the mock's TLS shutdown timeout, 5 s.)
         try await withMock { server, flameup in
             let transport = CurlTransport(options: TransportOptions(timeoutMilliseconds: 5_000, caFile: "\(tlsFolder)/ca.pem"))
