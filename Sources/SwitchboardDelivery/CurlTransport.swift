@@ -107,6 +107,18 @@ public final class CurlTransport: @unchecked Sendable {
         finished.wait()
     }
 
+    /// ``shutdown()`` for async callers: waits on a thread of its own, not on one of Swift's
+    /// concurrency pool, which the requests still in flight may need in order to finish (an
+    /// in-process vendor answers there; on two cores the pool has two threads).
+    public func shutdown() async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            startThread(named: "sb-curl-stop") { [self] in
+                shutdown()
+                done.resume()
+            }
+        }
+    }
+
     // MARK: - The transport thread
 
     private func run() {
