@@ -68,6 +68,10 @@ public protocol Journal: Sendable {
     func replay(deliveryIds: [Int64], now: Instant) async throws -> Int
     /// Finishes queued writes and lets go of connections; nothing may be called after it.
     func close()
+    /// Builds the index that lists one user's events when `wanted` (a route lists events) and
+    /// drops it otherwise; returns true when it changed. For the only gateway on the journal: a
+    /// shared journal keeps the index whatever its instances' routes, and changes nothing.
+    func indexEventsByUser(_ wanted: Bool) async throws -> Bool
 }
 
 extension Journal {
@@ -82,6 +86,8 @@ extension Journal {
     public var isShared: Bool { false }
 
     public func close() {}
+
+    public func indexEventsByUser(_ wanted: Bool) async throws -> Bool { false }
 
     /// True when the delivery is still pending (not delivered or dead).
     public func isPending(deliveryId: Int64) throws -> Bool {

@@ -28,7 +28,10 @@ extension SQLiteJournal {
     /// SQLite's plan for `sql`, its steps joined with "; ".
     func queryPlan(_ sql: String, _ arguments: StatementArguments) throws -> String {
         try pool.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments)
+            // EXPLAIN runs nothing, so it would not notice an index built or dropped since this
+            // connection last read the schema: a real read first brings the schema up to date.
+            _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments)
                 .map { $0["detail"] as String? ?? "" }.joined(separator: "; ")
         }
     }

@@ -2,6 +2,10 @@ import GRDB
 
 /// The SQLite journal's tables, as versioned migrations.
 enum SQLiteSchema {
+    /// The index that lists one user's events in a time range (Builder's getEvents). A gateway
+    /// whose routes list no events drops it (see `SQLiteJournal.indexEventsByUser`).
+    static let eventsByUserIndex = "CREATE INDEX events_user_received ON events(user_id, received_at)"
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
@@ -69,7 +73,7 @@ enum SQLiteSchema {
         }
         migrator.registerMigration("v5: events by user and time") { db in
             // Listing a user's events in a time range (Builder's getEvents) is one index range.
-            try db.execute(sql: "CREATE INDEX events_user_received ON events(user_id, received_at)")
+            try db.execute(sql: eventsByUserIndex)
         }
         migrator.registerMigration("v6: vendor rule throttles") { db in
             // One row per event a throttling vendor rule let through, kept until its window ends.
