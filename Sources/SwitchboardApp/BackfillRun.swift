@@ -69,12 +69,21 @@ public struct BackfillRun: Sendable {
         } else {
             progress.note("a gateway is delivering from this journal; it sends the backfill")
         }
-        defer {
-            worker?.cancel()
-            gateway?.transport.shutdown()
-            withExtendedLifetime(lock) {}
+        let finished: Result<RouteReport.Target, any Error>
+        do {
+            finished = .success(try await watch(journal: try gateway?.journal ?? config.openJournal(environment: environment),
+                                                progress: progress))
+        } catch {
+            finished = .failure(error)
         }
-        let journal = try gateway?.journal ?? config.openJournal(environment: environment)
+        worker?.cancel()
+        await gateway?.transport.shutdown()
+        withExtendedLifetime(lock) {}
+        return try finished.get()
+    }
+
+    /// Enqueues the range's missing deliveries, then reports progress until none is pending.
+    private func watch(journal: any Journal, progress: BackfillProgress) async throws -> RouteReport.Target {
         while try await journal.enqueueBackfill(range, now: SystemClock().now(), limit: 1_000) > 0 {}
         while true {
             let report = try journal.routeReport(route: range.route, since: range.since, until: range.until, targets: [range.target])

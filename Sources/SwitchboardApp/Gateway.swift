@@ -113,14 +113,20 @@ public final class Gateway: Sendable {
         let group = ServiceGroup(
             configuration: .init(services: services,
                                  gracefulShutdownSignals: signals, logger: logger))
-        defer { transport.shutdown() }
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await transport.shutdown()
+            throw error
+        }
         // Intake has stopped; let the attempts in flight finish, for a bounded time.
         let unfinished = await dispatcher.drain(timeout: .milliseconds(config.drainMilliseconds))
         if unfinished > 0 {
             logger.warning("stopping with attempts in flight; they stay pending and resume on the next start",
                            metadata: ["sb.in_flight": "\(unfinished)"])
         }
+        // Waits for the stragglers' answers (or their timeout), whose outcomes are still recorded.
+        await transport.shutdown()
         journal.close()
         logger.notice("stopped")
     }
