@@ -34,6 +34,9 @@ public final class ConfigReloader: Service, @unchecked Sendable {
     /// How often files are checked for changes.
     public var pollInterval: Duration = .seconds(1)
     private var fingerprint: [String: Date] = [:]
+    /// Whether the routes in force at start listed events, so that the gateway indexed the
+    /// journal's events by user (an SQLite journal's index follows the routes at start).
+    private let listedAtStart: Bool
 
     init(configFile: String?, base: Config, environment: [String: String], mappingClock: any SwitchboardClock,
          routes: Snapshot<[InboundRoute]>, targets: Snapshot<[String: DeliveryTarget]>, logger: Logger) {
@@ -44,6 +47,7 @@ public final class ConfigReloader: Service, @unchecked Sendable {
         self.routes = routes
         self.targets = targets
         self.logger = logger
+        listedAtStart = routes.load().contains { $0.listsEvents }
         fingerprint = currentFingerprint()
     }
 
@@ -92,6 +96,12 @@ public final class ConfigReloader: Service, @unchecked Sendable {
             let table = try RouteTable(config: config, mappings: mappings, environment: environment, mappingClock: mappingClock)
             targets.store(table.targets)
             routes.store(table.routes)
+            if !listedAtStart, !base.journalIsShared, table.routes.contains(where: { $0.listsEvents }) {
+                logger.warning("""
+                    a route now lists events: until the next restart indexes the journal's events by user, \
+                    listing one user's events reads everyone's in the range asked for
+                    """)
+            }
             record(succeeded: true, problems: [])
             logger.info("configuration reloaded", metadata: ["sb.routes": "\(table.routes.count)"])
             return true

@@ -108,6 +108,7 @@ public final class Gateway: Sendable {
             // stopped (or killed) gateway made are void: those deliveries are due now.
             let released = try await journal.releaseLeases(now: SystemClock().now())
             if released > 0 { logger.notice("resuming interrupted deliveries", metadata: ["sb.deliveries": "\(released)"]) }
+            try await indexEventsByUser()
         }
         defer { withExtendedLifetime(lock) {} }
         let group = ServiceGroup(
@@ -129,5 +130,14 @@ public final class Gateway: Sendable {
         await transport.shutdown()
         journal.close()
         logger.notice("stopped")
+    }
+
+    /// Keeps the journal's index of events by user only while a route lists events: appends pay
+    /// for it, and nothing else reads it.
+    private func indexEventsByUser() async throws {
+        let wanted = routes.load().contains { $0.listsEvents }
+        guard try await journal.indexEventsByUser(wanted) else { return }
+        logger.notice(wanted ? "indexed the journal's events by user, for the routes that list events"
+                             : "dropped the journal's index of events by user: no route lists events")
     }
 }

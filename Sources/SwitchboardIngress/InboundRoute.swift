@@ -47,6 +47,9 @@ public final class InboundRoute: Sendable {
     /// The primary target, then the shadows.
     public var targets: [DeliveryTarget] { (primary.map { [$0] } ?? []) + shadows }
 
+    /// True for an endpoint answered by listing journaled events (Builder's getEvents).
+    public var listsEvents: Bool { endpoint.list != nil }
+
     /// The path parameters when `path` (still percent-encoded) is this route's endpoint, else nil.
     public func match(_ path: Substring) -> [(String, String)]? {
         guard !prefix.isEmpty else { return endpoint.path.match(path) }
