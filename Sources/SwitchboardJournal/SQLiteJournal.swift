@@ -42,6 +42,13 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
 
     deinit { committer?.stop() }
 
+    /// Commits the writes still queued and ends the writer thread; writes after it fail, reads
+    /// still work.
+    public func close() {
+        committer.stop()
+        committer.waitUntilStopped()
+    }
+
     public func append(_ events: [NewEvent], completion: @escaping @Sendable (Result<[AppendedEvent], any Error>) -> Void) {
         let box = JournalWrite.AppendBox(events)
         committer.submit(.append(box)) { result in

@@ -176,6 +176,18 @@ import Testing
         #expect(try await journal.append([event("small")]).count == 1, "a small event still fits")
     }
 
+    @Test(arguments: JournalKind.available) func closingCommitsTheQueuedWritesAndRefusesLaterOnes(kind: JournalKind) async throws {
+        let made = try TestJournal(kind)
+        defer { made.remove() }
+        let journal = try made.open()
+        for i in 0..<200 { journal.append([event("e\(i)")]) { _ in } }
+        journal.close()
+        await #expect(throws: (any Error).self, "nothing writes after close") { _ = try await journal.append([event("late")]) }
+        let reopened = try made.open()
+        defer { (reopened as? PostgresJournal)?.close() }
+        #expect(try reopened.backlog().count == 200, "every write queued before close is in")
+    }
+
     @Test(arguments: JournalKind.available) func dueDeliveriesFollowTheScheduleAndOutcomes(kind: JournalKind) async throws {
         try await TestJournal.with(kind) { journal, made in
             let appended = try await journal.append([event("a"), event("b")])
