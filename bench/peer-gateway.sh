@@ -54,6 +54,7 @@ cat >"$run/config.json" <<JSON
 JSON
 "$bin" serve --config "$run/config.json" --log-level warning &
 pid=$!
-trap 'kill -TERM $pid 2>/dev/null; wait $pid; rm -rf "$run"' EXIT
+# Under set -e a failing kill or wait (the gateway already gone) would end the trap before the rm.
+trap 'kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$run"' EXIT
 trap 'exit 143' TERM INT
 wait $pid

@@ -19,7 +19,8 @@ run=$(mktemp -d /tmp/switchboard-burst.XXXXXX)
 journal=$run/journal.sqlite
 samples=$run/samples.csv
 cleanup() {
-    [ -n "${gw:-}" ] && kill -TERM "$gw" 2>/dev/null && wait "$gw" 2>/dev/null
+    # Under set -e a failing command would end the trap before the files go.
+    if [ -n "${gw:-}" ]; then kill -TERM "$gw" 2>/dev/null || true; wait "$gw" 2>/dev/null || true; fi
     "$peer/upstream.sh" stop >/dev/null 2>&1 || true
     for _ in $(seq 100); do [ -z "$("$peer/upstream.sh" status 2>/dev/null)" ] && break; sleep 0.1; done
     rm -f "$journal" "$journal"-wal "$journal"-shm
