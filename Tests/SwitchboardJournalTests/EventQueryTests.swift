@@ -6,7 +6,7 @@ import Testing
 @Suite struct EventQueryTests {
     @Test func listingAUsersEventsInATimeRangeUsesAnIndexNotAScan() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("events-\(UUID().uuidString).sqlite").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let journal = try SQLiteJournal(path: path, durability: .normal)
         var query = EventQuery()
         query.userId = "u"
@@ -22,7 +22,7 @@ import Testing
 
     @Test func theIndexOfEventsByUserIsDroppedAndRebuiltAndListingStaysRight() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("events-\(UUID().uuidString).sqlite").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let journal = try SQLiteJournal(path: path, durability: .normal)
         func event(_ user: String, at ms: Int64) -> NewEvent {
             NewEvent(route: "r", source: "builder", name: "e", userId: user, receivedAt: Instant(milliseconds: ms),

@@ -7,7 +7,7 @@ import Testing
     /// The plan `read` takes from a new, empty journal.
     func plan(_ read: (SQLiteJournal) throws -> String) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("plan-\(UUID().uuidString).sqlite").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         return try read(SQLiteJournal(path: path, durability: .normal))
     }
 
