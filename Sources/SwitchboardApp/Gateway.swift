@@ -136,8 +136,13 @@ public final class Gateway: Sendable {
     /// for it, and nothing else reads it.
     private func indexEventsByUser() async throws {
         let wanted = routes.load().contains { $0.listsEvents }
-        guard try await journal.indexEventsByUser(wanted) else { return }
-        logger.notice(wanted ? "indexed the journal's events by user, for the routes that list events"
-                             : "dropped the journal's index of events by user: no route lists events")
+        let started = ContinuousClock.now
+        let changed = try await journal.indexEventsByUser(wanted) { [logger] in
+            logger.notice(wanted ? "indexing the journal's events by user for the routes that list events: one pass over them"
+                                 : "dropping the journal's index of events by user: no route lists events")
+        }
+        guard changed else { return }
+        logger.notice("index of events by user \(wanted ? "built" : "dropped")",
+                      metadata: ["sb.duration_ms": "\(Int((ContinuousClock.now - started).inSeconds * 1000))"])
     }
 }

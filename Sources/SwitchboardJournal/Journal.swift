@@ -69,9 +69,10 @@ public protocol Journal: Sendable {
     /// Finishes queued writes and lets go of connections; nothing may be called after it.
     func close()
     /// Builds the index that lists one user's events when `wanted` (a route lists events) and
-    /// drops it otherwise; returns true when it changed. For the only gateway on the journal: a
-    /// shared journal keeps the index whatever its instances' routes, and changes nothing.
-    func indexEventsByUser(_ wanted: Bool) async throws -> Bool
+    /// drops it otherwise, calling `starting` first (on a large journal it takes a while);
+    /// returns true when it changed. For the only gateway on the journal: a shared journal keeps
+    /// the index whatever its instances' routes, and changes nothing.
+    func indexEventsByUser(_ wanted: Bool, starting: @Sendable () -> Void) async throws -> Bool
 }
 
 extension Journal {
@@ -87,7 +88,11 @@ extension Journal {
 
     public func close() {}
 
-    public func indexEventsByUser(_ wanted: Bool) async throws -> Bool { false }
+    public func indexEventsByUser(_ wanted: Bool, starting: @Sendable () -> Void) async throws -> Bool { false }
+
+    public func indexEventsByUser(_ wanted: Bool) async throws -> Bool {
+        try await indexEventsByUser(wanted, starting: {})
+    }
 
     /// True when the delivery is still pending (not delivered or dead).
     public func isPending(deliveryId: Int64) throws -> Bool {
