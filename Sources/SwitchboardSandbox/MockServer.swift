@@ -46,9 +46,12 @@ public final class MockServer: Sendable {
         port: Int = 0, certificates: SandboxCertificates, logger: Logger = Logger(label: "switchboard.sandbox"),
         handler: @escaping @Sendable (MockRequest) async -> MockResponse
     ) async throws -> MockServer {
-        let tls = TLSConfiguration.makeServerConfiguration(
+        var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: [.certificate(try NIOSSLCertificate(bytes: Array(certificates.serverCertificatePEM.utf8), format: .pem))],
             privateKey: .privateKey(try NIOSSLPrivateKey(bytes: Array(certificates.serverKeyPEM.utf8), format: .pem)))
+        // Closing a connection sends close_notify and waits this long for the client's before it
+        // closes the socket; an idle libcurl connection never answers, and NIO's default is 5 s.
+        tls.shutdownTimeout = .milliseconds(300)
         let context = try NIOSSLContext(configuration: tls)
         let connections = OpenConnections()
         let listener: any Channel

@@ -47,7 +47,7 @@ let tlsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
         // sends the request again on a new connection. The transport also keeps a finished
         // transfer's socket watched for the next one: a socket the vendor closed meanwhile must
         // not stall it, nor a new socket that reuses its number.
-        // (Each drop waits for the mock's TLS shutdown timeout, 5 s.)
+        // (Each drop waits for the mock's TLS shutdown timeout, 0.3 s.)
         try await withMock { server, flameup in
             let transport = CurlTransport(options: TransportOptions(timeoutMilliseconds: 5_000, caFile: "\(tlsFolder)/ca.pem"))
             defer { transport.shutdown() }
