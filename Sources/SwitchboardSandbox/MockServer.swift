@@ -87,6 +87,9 @@ public final class MockServer: Sendable {
 
     public var baseURL: String { "https://127.0.0.1:\(port)" }
 
+    /// True until `stop` has closed the listening socket.
+    public var isListening: Bool { listener.isActive }
+
     /// Closes every open connection and keeps accepting new ones: a vendor dropping the idle
     /// connections its clients keep. Returns once they are closed.
     public func dropConnections() async {
