@@ -5,9 +5,9 @@ import Testing
 
 @Suite struct EventQueryTests {
     @Test func listingAUsersEventsInATimeRangeUsesAnIndexNotAScan() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("events-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let journal = try SQLiteJournal(path: path, durability: .normal)
+        let made = try TestJournal(.sqlite)
+        defer { made.remove() }
+        let journal = try #require(try made.open(durability: .normal) as? SQLiteJournal)
         var query = EventQuery()
         query.userId = "u"
         query.since = Instant(milliseconds: 0)
@@ -21,9 +21,9 @@ import Testing
     }
 
     @Test func theIndexOfEventsByUserIsDroppedAndRebuiltAndListingStaysRight() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("events-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let journal = try SQLiteJournal(path: path, durability: .normal)
+        let made = try TestJournal(.sqlite)
+        defer { made.remove() }
+        let journal = try #require(try made.open(durability: .normal) as? SQLiteJournal)
         func event(_ user: String, at ms: Int64) -> NewEvent {
             NewEvent(route: "r", source: "builder", name: "e", userId: user, receivedAt: Instant(milliseconds: ms),
                      canonical: Array(#"{"event":"e"}"#.utf8), targets: ["a"], firstAttemptDue: Instant(milliseconds: ms))

@@ -6,9 +6,9 @@ import Testing
 @Suite struct QueryPlanTests {
     /// The plan `read` takes from a new, empty journal.
     func plan(_ read: (SQLiteJournal) throws -> String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("plan-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        return try read(SQLiteJournal(path: path, durability: .normal))
+        let made = try TestJournal(.sqlite)
+        defer { made.remove() }
+        return try read(try #require(try made.open(durability: .normal) as? SQLiteJournal))
     }
 
     /// A prune pass runs on the journal's writer: a table scan there stops intake for as long
