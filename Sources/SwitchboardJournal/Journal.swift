@@ -90,10 +90,6 @@ extension Journal {
 
     public func indexEventsByUser(_ wanted: Bool, starting: @Sendable () -> Void) async throws -> Bool { false }
 
-    public func indexEventsByUser(_ wanted: Bool) async throws -> Bool {
-        try await indexEventsByUser(wanted, starting: {})
-    }
-
     /// True when the delivery is still pending (not delivered or dead).
     public func isPending(deliveryId: Int64) throws -> Bool {
         try pendingAttempts(deliveryId: deliveryId) != nil

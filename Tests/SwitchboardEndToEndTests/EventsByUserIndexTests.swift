@@ -26,7 +26,7 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("index-\(UUID().uuidString).sqlite").path
         defer { for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
         let earlier = try SQLiteJournal(path: path, durability: .normal)
-        #expect(try await earlier.indexEventsByUser(false), "as a gateway without a listing route left it")
+        #expect(try await earlier.indexEventsByUser(false, starting: {}), "as a gateway without a listing route left it")
         #expect(try Self.usesTheIndex(earlier) == false)
         earlier.close()
         let config = """

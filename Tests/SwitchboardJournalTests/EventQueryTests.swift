@@ -36,14 +36,14 @@ import Testing
         let indexed = try journal.events(matching: query)
         #expect(indexed.events.map(\.receivedAt.milliseconds) == [1, 3] && indexed.total == 2)
 
-        #expect(try await journal.indexEventsByUser(false), "dropped")
-        #expect(try await journal.indexEventsByUser(false) == false, "already gone")
+        #expect(try await journal.indexEventsByUser(false, starting: {}), "dropped")
+        #expect(try await journal.indexEventsByUser(false, starting: {}) == false, "already gone")
         #expect(!(try journal.plan(for: query)).contains("events_user_received"))
         #expect(try journal.events(matching: query) == indexed, "the same answer without the index")
         _ = try await journal.append([event("u", at: 4)])
 
-        #expect(try await journal.indexEventsByUser(true), "built")
-        #expect(try await journal.indexEventsByUser(true) == false, "already there")
+        #expect(try await journal.indexEventsByUser(true, starting: {}), "built")
+        #expect(try await journal.indexEventsByUser(true, starting: {}) == false, "already there")
         #expect(try journal.plan(for: query).contains("INDEX events_user_received"))
         #expect(try journal.events(matching: query).events.map(\.receivedAt.milliseconds) == [1, 3, 4], "events appended meanwhile are in it")
     }
