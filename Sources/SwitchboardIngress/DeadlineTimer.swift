@@ -6,6 +6,8 @@ import SwitchboardCore
 /// One per process (``shared``): its thread lives as long as the process.
 final class DeadlineTimer: @unchecked Sendable {
     static let shared = DeadlineTimer()
+    /// How late a deadline may fire, in nanoseconds.
+    static let slack: UInt64 = 5_000_000
 
     private struct Entry {
         let due: UInt64
@@ -60,7 +62,7 @@ final class DeadlineTimer: @unchecked Sendable {
                 if next == .max {
                     condition.wait()
                 } else {
-                    _ = condition.wait(until: Date(timeIntervalSinceNow: Double(next - now) / 1e9))
+                    _ = condition.wait(until: Date(timeIntervalSinceNow: Double(next - now + Self.slack) / 1e9))
                 }
             }
             condition.unlock()
