@@ -122,14 +122,17 @@ public final class CurlTransport: @unchecked Sendable {
     // MARK: - The transport thread
 
     private func run() {
+        // Swapped with `submitted` under the lock: the two buffers are reused, never reallocated.
+        var batch: [(OutboundRequest, Completion)] = []
         while true {
             lock.lock()
-            let batch = submitted
-            submitted.removeAll(keepingCapacity: true)
+            swap(&batch, &submitted)
             let keepGoing = running
             lock.unlock()
+            let took = !batch.isEmpty
             for (request, completion) in batch { start(request, completion) }
-            if !keepGoing && batch.isEmpty && active == 0 && waiting == 0 { break }
+            batch.removeAll(keepingCapacity: true)
+            if !keepGoing && !took && active == 0 && waiting == 0 { break }
             lock.lock()
             let idle = submitted.isEmpty && running
             sleeping = idle
@@ -211,7 +214,8 @@ public final class CurlTransport: @unchecked Sendable {
         sb_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
         sb_easy_setopt_long(handle, CURLOPT_FRESH_CONNECT, transfer.fresh ? 1 : 0)
         var headers: UnsafeMutablePointer<curl_slist>?
-        for line in request.headers + ["Expect:"] { headers = curl_slist_append(headers, line) }
+        for line in request.headers { headers = curl_slist_append(headers, line) }
+        headers = curl_slist_append(headers, "Expect:")
         transfer.headers = headers
         sb_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headers)
         if request.method == "GET" && request.body.isEmpty {
