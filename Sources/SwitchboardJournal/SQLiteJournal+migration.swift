@@ -59,7 +59,7 @@ extension SQLiteJournal {
 
     /// Adds a pending delivery to the range's target for up to `limit` events of the range that
     /// have none, oldest first; the writer thread runs it inside one transaction.
-    static func applyBackfill(_ box: JournalWrite.BackfillBox, _ db: Database) throws {
+    static func applyBackfill(_ box: JournalWrite.BackfillBox, _ db: Database, _ waiting: WaitingInLineCount) throws {
         let (condition, arguments) = rangeCondition(route: box.range.route, since: box.range.since, until: box.range.until)
         let before = try Int64.fetchOne(db, sql: "SELECT IFNULL(MAX(id), 0) FROM deliveries") ?? 0
         try db.execute(sql: """
@@ -78,5 +78,6 @@ extension SQLiteJournal {
                 SELECT 1 FROM deliveries p
                 WHERE p.target = deliveries.target AND p.user_id = deliveries.user_id AND p.state = 'pending' AND p.id < deliveries.id)
             """, arguments: [WaitingInLine.dueAt, before])
+        waiting.queued(db.changesCount)
     }
 }

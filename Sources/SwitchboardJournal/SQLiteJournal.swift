@@ -29,13 +29,16 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             throw JournalError(operation: "open", reason: Self.reason(error))
         }
         let names = KnownEventNames()
+        let waiting = WaitingInLineCount()
         committer = GroupCommitter(name: "sb-journal", linger: .microseconds(500)) { [pool] operations in
             try GroupCommitter.oneThenEach(operations, retryEach: { _ in true }) { group in
                 names.begin()
                 try pool.write { db in
-                    for operation in group { try Self.apply(operation, db, quota, names) }
+                    try waiting.begin(db)
+                    for operation in group { try Self.apply(operation, db, quota, names, waiting) }
                 }
                 names.committed()
+                waiting.committedTransaction()
             }
         }
     }
@@ -291,7 +294,9 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         try queryPlan(Self.pruneSQL, [0, 1])
     }
 
-    private static func apply(_ operation: JournalWrite, _ db: Database, _ quota: QuotaGuard, _ names: KnownEventNames) throws {
+    private static func apply(
+        _ operation: JournalWrite, _ db: Database, _ quota: QuotaGuard, _ names: KnownEventNames, _ waiting: WaitingInLineCount
+    ) throws {
         switch operation {
         case .append(let box):
             // Nothing is kept from an earlier try of this box (a group that was rolled back).
@@ -302,7 +307,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
                 box.full = full
                 return
             }
-            box.appended = try box.events.map { try insert($0, db, names) }
+            box.appended = try box.events.map { try insert($0, db, names, waiting) }
         case .prune(let box):
             let ids = try Int64.fetchAll(db, sql: pruneSQL, arguments: [box.cutoff.milliseconds, box.limit])
             // Throttle counts whose window ended before the cutoff count nothing any more.
@@ -314,7 +319,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             try db.execute(sql: "DELETE FROM events WHERE id IN (\(list))")
             box.deleted = ids.count
         case .backfill(let box):
-            try applyBackfill(box, db)
+            try applyBackfill(box, db, waiting)
         case .releaseLeases(let box):
             try db.execute(sql: """
                 UPDATE deliveries SET next_attempt_at = ?
@@ -350,7 +355,9 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
                 binding.bind(7, o.deliveryId)
                 try binding.run()
                 guard db.changesCount == 1 else { continue }
-                if o.state != .pending { try promoteNextInLine(after: o.deliveryId, at: o.at, db) }
+                if o.state != .pending && waiting.mayBeWaiting, try promoteNextInLine(after: o.deliveryId, at: o.at, db) {
+                    waiting.promotedOne()
+                }
                 guard o.failedAttempt else { continue }
                 try history.execute(arguments: [o.deliveryId, o.at.milliseconds, o.lastStatus, o.lastError])
                 if let text = o.excerpt { try excerpt.execute(arguments: [text, o.deliveryId]) }
@@ -359,8 +366,9 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
     }
 
     /// Makes due the next delivery in the line of `settled` (same user, same target) if it was
-    /// waiting its turn; none is waiting whose line has nothing pending ahead of it.
-    private static func promoteNextInLine(after settled: Int64, at: Instant, _ db: Database) throws {
+    /// waiting its turn; none is waiting whose line has nothing pending ahead of it. Returns
+    /// whether one was.
+    private static func promoteNextInLine(after settled: Int64, at: Instant, _ db: Database) throws -> Bool {
         let binding = SQLiteBinding(try db.cachedStatement(sql: """
             UPDATE deliveries SET next_attempt_at = ?
             WHERE id = (SELECT p.id FROM deliveries s JOIN deliveries p ON p.target = s.target AND p.user_id = s.user_id
@@ -371,9 +379,12 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         binding.bind(2, settled)
         binding.bind(3, WaitingInLine.dueAt)
         try binding.run()
+        return db.changesCount == 1
     }
 
-    private static func insert(_ event: NewEvent, _ db: Database, _ names: KnownEventNames) throws -> AppendedEvent {
+    private static func insert(_ event: NewEvent, _ db: Database, _ names: KnownEventNames, _ waiting: WaitingInLineCount) throws
+        -> AppendedEvent
+    {
         let insertEvent = SQLiteBinding(try db.cachedStatement(sql: """
             INSERT INTO events (route, source, name, user_id, received_at, canonical) VALUES (?, ?, ?, ?, ?, ?)
             """), db)
@@ -427,6 +438,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             // One queued behind others waits its turn: the due query never reads it until the
             // delivery ahead settles (a user with a long line costs each poll nothing).
             let due = ids.isEmpty ? event.firstAttemptDue.milliseconds : WaitingInLine.dueAt
+            if !ids.isEmpty { waiting.queued(1) }
             let insert = SQLiteBinding(insertDelivery, db)
             insert.bind(1, eventId)
             insert.bind(2, target)

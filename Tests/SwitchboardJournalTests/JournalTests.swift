@@ -79,6 +79,25 @@ import Testing
         }
     }
 
+    @Test(arguments: JournalKind.available) func aLineQueuedThroughAnotherConnectionMovesOnWhenItsHeadSettles(kind: JournalKind) async throws {
+        try await TestJournal.with(kind) { journal, made in
+            // The gateway's journal has written (and so looked at its lines) before the other
+            // connection, a command-line run, queues alice's two events.
+            let bob = try await journal.append([event("b1", user: "bob")])[0]
+            let later = Instant(milliseconds: 60_000)
+            try await journal.record([DeliveryOutcome(deliveryId: bob.deliveryIds[0], state: .delivered, attempts: 1,
+                                                      nextAttemptAt: nil, lastStatus: 200, lastError: nil, at: later)])
+            let other = try made.open()
+            let alice = try await other.append([event("a1", user: "alice"), event("a2", user: "alice")])
+            other.close()
+            #expect(alice[1].waits(target: 0))
+            try await journal.record([DeliveryOutcome(deliveryId: alice[0].deliveryIds[0], state: .delivered, attempts: 1,
+                                                      nextAttemptAt: nil, lastStatus: 200, lastError: nil, at: later)])
+            #expect(try journal.dueDeliveries(now: later, limit: 10, excluding: []).map(\.deliveryId) == alice[1].deliveryIds,
+                    "alice's second event is due once her first settled, though another connection queued it")
+        }
+    }
+
     @Test(arguments: JournalKind.available) func firstAttemptsOfAStoppedGatewayResumeButRetriesKeepTheirTime(kind: JournalKind) async throws {
         try await TestJournal.with(kind) { journal, _ in
             let appended = try await journal.append([event("a"), event("b")])
