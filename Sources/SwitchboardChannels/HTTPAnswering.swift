@@ -5,7 +5,7 @@ extension ChannelHandlerContext {
     /// Answers `100 Continue` when `request` asks for it: its client waits for that before it
     /// sends the body (curl, a second at most).
     public func continueIfExpected(_ request: HTTPRequestHead) {
-        guard request.headers.first(name: "expect")?.lowercased() == "100-continue" else { return }
+        guard HTTPRequestCollector.expectsContinue(request) else { return }
         let interim = HTTPResponseHead(version: request.version, status: .continue)
         writeAndFlush(NIOAny(HTTPServerResponsePart.head(interim)), promise: nil)
     }

@@ -2,8 +2,9 @@ import NIOCore
 import NIOHTTP1
 
 /// Gathers one request at a time from NIO's HTTP parts, up to a body limit, answering
-/// `100 Continue` where asked. A body over the limit (by its `Content-Length`, or as it comes)
-/// is read to its end and dropped, so that the answer comes once the request is complete.
+/// `100 Continue` where asked (unless its owner writes that itself). A body over the limit (by
+/// its `Content-Length`, or as it comes) is read to its end and dropped, so that the answer
+/// comes once the request is complete.
 public struct HTTPRequestCollector {
     /// A whole request. `body` is empty when `tooLarge`.
     public struct Request {
@@ -16,8 +17,18 @@ public struct HTTPRequestCollector {
     private var body = ByteBuffer()
     private var limit = 0
     private var tooLarge = false
+    private let answeringContinue: Bool
 
-    public init() {}
+    /// - Parameter answeringContinue: whether to write `100 Continue` (as NIO's response parts)
+    ///   to a request that expects it.
+    public init(answeringContinue: Bool = true) {
+        self.answeringContinue = answeringContinue
+    }
+
+    /// Whether the client waits for `100 Continue` before it sends the body (curl does, a second at most).
+    public static func expectsContinue(_ head: HTTPRequestHead) -> Bool {
+        head.headers.first(name: "expect")?.lowercased() == "100-continue"
+    }
 
     /// A request's head has come and its end not yet.
     public var isCollecting: Bool { head != nil }
@@ -32,7 +43,7 @@ public struct HTTPRequestCollector {
             self.limit = limit()
             body.clear()
             tooLarge = head.headers.first(name: "content-length").flatMap(Int.init).map { $0 > self.limit } ?? false
-            context.continueIfExpected(head)
+            if answeringContinue { context.continueIfExpected(head) }
         case .body(var chunk):
             guard !tooLarge else { return nil }
             if body.readableBytes + chunk.readableBytes > self.limit {

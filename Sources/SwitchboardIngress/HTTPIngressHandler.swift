@@ -12,15 +12,18 @@ import SwitchboardChannels
 /// The connection closes once its last answer is written: when the client has half-closed it
 /// (after answering all it sent), when the server is shutting down (`ChannelShouldQuiesceEvent`),
 /// or after a malformed request (answered `400` in its turn, as NIO's error handler would).
+///
+/// Answers are written as bytes (``HTTPAnswerBytes``): the pipeline has NIO's request decoder
+/// and no response encoder.
 final class HTTPIngressHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     static let maxWaitingParts = 16
 
     private let pipeline: IngressPipeline
-    private var collector = HTTPRequestCollector()
+    private var collector = HTTPRequestCollector(answeringContinue: false)
     /// A request has been handed to the pipeline and its answer is not written yet.
     private var answering = false
     /// Parts that came while `answering`, in order.
@@ -56,6 +59,10 @@ final class HTTPIngressHandler: ChannelDuplexHandler {
     }
 
     private func take(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+        if case .head(let head) = part, HTTPRequestCollector.expectsContinue(head) {
+            context.writeAndFlush(wrapOutboundOut(HTTPAnswerBytes.continueAnswer(to: head, allocator: context.channel.allocator)),
+                                  promise: nil)
+        }
         guard let request = collector.take(part, limit: pipeline.maxBodyBytes, context: context) else { return }
         answer(request, context: context)
     }
@@ -85,15 +92,17 @@ final class HTTPIngressHandler: ChannelDuplexHandler {
 
     private func write(_ answer: InboundAnswer, to request: HTTPRequestHead, context: ChannelHandlerContext) {
         answering = false
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(5)
-        headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "date", value: ResponseDate.now())
-        if let seconds = answer.retryAfterSeconds { headers.add(name: "retry-after", value: String(seconds)) }
         // Nothing can follow once the client has stopped sending; a malformed request is answered next.
         let last = quiescing || (inputClosed && waiting.isEmpty && !malformed)
-        context.writeAnswer(to: request, status: HTTPResponseStatus(statusCode: answer.status), headers: headers, body: answer.body,
-                            close: last)
+        let keepAlive = request.isKeepAlive && !last
+        let bytes = HTTPAnswerBytes.answer(to: request, status: answer.status, retryAfterSeconds: answer.retryAfterSeconds,
+                                           date: ResponseDate.now(), body: answer.body, keepAlive: keepAlive,
+                                           allocator: context.channel.allocator)
+        if keepAlive {
+            context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+        } else {
+            context.writeAndFlush(wrapOutboundOut(bytes)).whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
+        }
         if !last { takeWaiting(context: context) }
     }
 
@@ -114,9 +123,8 @@ final class HTTPIngressHandler: ChannelDuplexHandler {
 
     /// Answers a request that could not be parsed the way NIO's error handler does, and closes.
     private func answerMalformed(context: ChannelHandlerContext) {
-        let headers = HTTPHeaders([("connection", "close"), ("content-length", "0")])
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
+        context.writeAndFlush(wrapOutboundOut(HTTPAnswerBytes.malformedAnswer(allocator: context.channel.allocator))).whenComplete {
+            [channel = context.channel] _ in
             channel.close(promise: nil)
         }
     }

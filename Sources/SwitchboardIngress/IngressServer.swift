@@ -46,11 +46,11 @@ public final class IngressServer: Service, Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     try connections.add(channel)
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
-                    // No NIO pipelining helper or error handler (`HTTPIngressHandler` orders requests and
-                    // answers malformed ones), and no check of the response headers: ours are fixed names
-                    // with values we make (a date, numbers, a media type), never a client's text.
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
+                    // NIO's request decoder alone: `HTTPIngressHandler` orders requests, answers malformed
+                    // ones and writes its answers as bytes, so no pipelining helper, error handler or
+                    // response encoder.
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                     try channel.pipeline.syncOperations.addHandler(HTTPIngressHandler(pipeline: pipeline))
                 }
             }
