@@ -14,15 +14,16 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
     public var debugDescription: String { "<redacted>" }
 
     /// Compares with `candidate` in time that depends only on the lengths, not on where the first
-    /// difference is.
-    public func matches(_ candidate: some Collection<UInt8>) -> Bool {
-        let expected = Array(value.utf8)
-        var difference = UInt8(expected.count == candidate.count ? 0 : 1)
-        var i = 0
-        for byte in candidate {
-            difference |= byte ^ (i < expected.count ? expected[i] : 0)
-            i += 1
+    /// difference is. Takes bytes in one buffer and reads the secret's own: a generic collection,
+    /// unspecialised across modules, allocated once per byte read.
+    public func matches(_ candidate: [UInt8]) -> Bool {
+        var value = value
+        return value.withUTF8 { expected in
+            candidate.withUnsafeBufferPointer { given in
+                var difference = UInt8(expected.count == given.count ? 0 : 1)
+                for i in 0..<given.count { difference |= given[i] ^ (i < expected.count ? expected[i] : 0) }
+                return difference == 0
+            }
         }
-        return difference == 0
     }
 }
