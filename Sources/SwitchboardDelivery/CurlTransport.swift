@@ -25,7 +25,7 @@ public final class CurlTransport: @unchecked Sendable {
         let caKey: String
         /// Whose share of transfers it takes: the URL's scheme, host and port.
         let host: Substring
-        var headers: UnsafeMutablePointer<curl_slist>?
+        var headers: CurlHeaderList?
         var response: [UInt8] = []
         var retryAfter: String?
         init(request: OutboundRequest, completion: @escaping Completion, fresh: Bool, caKey: String, host: Substring) {
@@ -208,16 +208,15 @@ public final class CurlTransport: @unchecked Sendable {
 
     private func configure(_ handle: UnsafeMutableRawPointer, _ request: OutboundRequest, _ transfer: Transfer,
                            _ context: UnsafeMutableRawPointer) {
-        sb_easy_setopt_string(handle, CURLOPT_URL, request.url)
+        // withCString passes a native string's own bytes; the implicit conversion copied them first.
+        request.url.withCString { _ = sb_easy_setopt_string(handle, CURLOPT_URL, $0) }
         sb_easy_setopt_pointer(handle, CURLOPT_PRIVATE, context)
         sb_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context)
         sb_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
         sb_easy_setopt_long(handle, CURLOPT_FRESH_CONNECT, transfer.fresh ? 1 : 0)
-        var headers: UnsafeMutablePointer<curl_slist>?
-        for line in request.headers { headers = curl_slist_append(headers, line) }
-        headers = curl_slist_append(headers, "Expect:")
+        let headers = CurlHeaderList(request.headers, then: "Expect:")
         transfer.headers = headers
-        sb_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headers)
+        sb_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headers.head)
         if request.method == "GET" && request.body.isEmpty {
             sb_easy_setopt_long(handle, CURLOPT_HTTPGET, 1)
         } else {
@@ -229,7 +228,7 @@ public final class CurlTransport: @unchecked Sendable {
             }
         }
         if request.method != "POST" && request.method != "GET" {
-            sb_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+            request.method.withCString { _ = sb_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, $0) }
         } else {
             sb_easy_setopt_pointer(handle, CURLOPT_CUSTOMREQUEST, nil)
         }
@@ -252,7 +251,6 @@ public final class CurlTransport: @unchecked Sendable {
         var status = 0
         sb_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         sb_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, nil)
-        curl_slist_free_all(transfer.headers)
         idleHandles[transfer.caKey, default: []].append(handle)
         active -= 1
         activeByHost[transfer.host, default: 1] -= 1
@@ -278,7 +276,7 @@ public final class CurlTransport: @unchecked Sendable {
 
     /// Hands the host's next waiting transfer to libcurl, now that one of its share has finished.
     private func startWaiting(for host: Substring) {
-        guard let (request, completion) = waitingByHost[host]?.popFirst() else { return }
+        guard waiting > 0, let (request, completion) = waitingByHost[host]?.popFirst() else { return }
         if waitingByHost[host]?.isEmpty == true { waitingByHost[host] = nil }
         waiting -= 1
         start(request, completion)
