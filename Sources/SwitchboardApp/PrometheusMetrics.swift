@@ -25,24 +25,24 @@ public final class PrometheusMetrics: EventMetrics, @unchecked Sendable {
     }
 
     public func journaled(route: String, count: Int) {
-        counter("switchboard_events_journaled_total", [("route", route)], "Events committed to the journal.")
+        counter("switchboard_events_journaled_total", ("route", route), help: "Events committed to the journal.")
             .increment(by: Int64(count))
     }
 
     public func accepted(route: String, count: Int) {
-        counter("switchboard_events_accepted_total", [("route", route)],
-                "Events answered with success (all journaled; an event the primary target refused for good is journaled but not accepted).")
+        counter("switchboard_events_accepted_total", ("route", route),
+                help: "Events answered with success (all journaled; an event the primary target refused for good is journaled but not accepted).")
             .increment(by: Int64(count))
     }
 
     public func rejected(route: String, errorType: String) {
-        counter("switchboard_requests_rejected_total", [("route", route), ("error_type", errorType)],
-                "Requests answered with an error (nothing was stored, or the primary target refused the event for good).")
+        counter("switchboard_requests_rejected_total", ("route", route), ("error_type", errorType),
+                help: "Requests answered with an error (nothing was stored, or the primary target refused the event for good).")
             .increment()
     }
 
     public func delivered(target: String, seconds: Double) {
-        counter("switchboard_deliveries_delivered_total", [("target", target)], "Deliveries the vendor accepted.").increment()
+        counter("switchboard_deliveries_delivered_total", ("target", target), help: "Deliveries the vendor accepted.").increment()
         histogram("switchboard_delivery_duration_seconds", ("target", target),
                   "Time from sending a delivery to the vendor's success answer.").record(seconds)
     }
@@ -53,18 +53,18 @@ public final class PrometheusMetrics: EventMetrics, @unchecked Sendable {
     }
 
     public func retried(target: String, errorType: String) {
-        counter("switchboard_deliveries_retried_total", [("target", target), ("error_type", errorType)],
-                "Failed attempts that will be tried again.").increment()
+        counter("switchboard_deliveries_retried_total", ("target", target), ("error_type", errorType),
+                help: "Failed attempts that will be tried again.").increment()
     }
 
     public func deadLettered(target: String, errorType: String) {
-        counter("switchboard_deliveries_dead_lettered_total", [("target", target), ("error_type", errorType)],
-                "Deliveries given up on, kept with their reason for replay.").increment()
+        counter("switchboard_deliveries_dead_lettered_total", ("target", target), ("error_type", errorType),
+                help: "Deliveries given up on, kept with their reason for replay.").increment()
     }
 
     public func skipped(target: String) {
-        counter("switchboard_deliveries_skipped_total", [("target", target)],
-                "Deliveries left out by the target vendor's rules (duplicates, throttled, bot traffic); never sent.").increment()
+        counter("switchboard_deliveries_skipped_total", ("target", target),
+                help: "Deliveries left out by the target vendor's rules (duplicates, throttled, bot traffic); never sent.").increment()
     }
 
     public func circuit(target: String, open: Bool) {
@@ -95,29 +95,38 @@ public final class PrometheusMetrics: EventMetrics, @unchecked Sendable {
     }
 
     /// A metric's name with its (at most two) label values: found per event without building a string.
+    /// A metric by its name's literal (hashed by address: several are counted per request) and
+    /// label values.
     private struct Key: Hashable {
-        let name: String
+        let name: UInt
         let first: String
         let second: String
+
+        init(_ name: StaticString, _ first: String, _ second: String) {
+            self.name = UInt(bitPattern: name.utf8Start)
+            self.first = first
+            self.second = second
+        }
     }
 
-    private func counter(_ name: String, _ labels: [(String, String)], _ help: String) -> Counter {
-        let key = Key(name: name, first: labels.first?.1 ?? "", second: labels.count > 1 ? labels[1].1 : "")
-        precondition(labels.count <= 2, "a counter has at most two labels")
+    private func counter(_ name: StaticString, _ first: (String, String), _ second: (String, String)? = nil, help: String)
+        -> Counter
+    {
+        let key = Key(name, first.1, second?.1 ?? "")
         return lock.withLock {
             if let existing = counters[key] { return existing }
-            let made = registry.makeCounter(descriptor: Self.named(name, help), labels: labels)
+            let made = registry.makeCounter(descriptor: Self.named("\(name)", help), labels: [first] + (second.map { [$0] } ?? []))
             counters[key] = made
             return made
         }
     }
 
-    private func histogram(_ name: String, _ label: (String, String), _ help: String) -> ValueHistogram {
-        let key = Key(name: name, first: label.1, second: "")
+    private func histogram(_ name: StaticString, _ label: (String, String), _ help: String) -> ValueHistogram {
+        let key = Key(name, label.1, "")
         return lock.withLock {
             if let existing = histograms[key] { return existing }
             let made = registry.makeValueHistogram(
-                descriptor: Self.named(name, help), labels: [label],
+                descriptor: Self.named("\(name)", help), labels: [label],
                 buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])
             histograms[key] = made
             return made
