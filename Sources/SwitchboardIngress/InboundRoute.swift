@@ -30,6 +30,10 @@ public final class InboundRoute: Sendable {
     /// A path prefix the route's endpoint is served under (e.g. `/to-gainsight`), so that several
     /// routes from one vendor can share a listener; empty serves it at the vendor's own path.
     public let prefix: String
+    /// The primary target, then the shadows (kept: every request reads them).
+    public let targets: [DeliveryTarget]
+    /// The targets' names, in the same order.
+    public let targetNames: [String]
 
     public init(name: String, provider: Provider, endpoint: InboundEndpoint, keys: [Secret], primary: DeliveryTarget?,
                 shadows: [DeliveryTarget], mode: Mode, deadline: Duration, prefix: String = "") {
@@ -42,10 +46,9 @@ public final class InboundRoute: Sendable {
         self.mode = mode
         self.deadline = deadline
         self.prefix = prefix
+        targets = (primary.map { [$0] } ?? []) + shadows
+        targetNames = targets.map(\.name)
     }
-
-    /// The primary target, then the shadows.
-    public var targets: [DeliveryTarget] { (primary.map { [$0] } ?? []) + shadows }
 
     /// True for an endpoint answered by listing journaled events (Builder's getEvents).
     public var listsEvents: Bool { endpoint.list != nil }

@@ -98,7 +98,7 @@ public struct IngressPipeline: Sendable {
             var event = NewEvent(
                 route: route.name, source: route.provider.id, name: translated.event["event"]?.stringValue,
                 userId: translated.event["userId"]?.stringValue, receivedAt: now,
-                canonical: JSONWriter.bytes(.object(translated.event)), targets: targets.map(\.name),
+                canonical: JSONWriter.bytes(.object(translated.event)), targets: route.targetNames,
                 firstAttemptDue: Instant(milliseconds: now.milliseconds + attemptLeaseMilliseconds))
             if targets.contains(where: { !($0.provider.send?.rules.isEmpty ?? true) }) {
                 event.gates = targets.map { $0.gate(for: .object(translated.event)) }
