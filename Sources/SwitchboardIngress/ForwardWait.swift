@@ -1,26 +1,27 @@
-import Foundation
 import SwitchboardDelivery
+import Synchronization
 
 /// The first of: the primary target's answer, or the route's deadline; handed on once.
-final class ForwardWait: @unchecked Sendable {
+/// One per forwarded request: its lock is a `Mutex` kept inline, where an `NSLock` was two more
+/// allocations.
+final class ForwardWait: Sendable {
     enum Outcome: Sendable {
         case answered(Dispatcher.Attempt)
         case deadlinePassed
     }
 
-    private let lock = NSLock()
-    private var onOutcome: (@Sendable (Outcome) -> Void)?
+    private let onOutcome: Mutex<(@Sendable (Outcome) -> Void)?>
 
     private init(onOutcome: @escaping @Sendable (Outcome) -> Void) {
-        self.onOutcome = onOutcome
+        self.onOutcome = Mutex(onOutcome)
     }
 
     /// Hands `outcome` on if it is the first; later ones are ignored.
     func resume(_ outcome: Outcome) {
-        lock.lock()
-        let first = onOutcome
-        onOutcome = nil
-        lock.unlock()
+        let first = onOutcome.withLock { waiting in
+            defer { waiting = nil }
+            return waiting
+        }
         first?(outcome)
     }
 
