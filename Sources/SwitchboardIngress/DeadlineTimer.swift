@@ -3,6 +3,7 @@ import SwitchboardCore
 
 /// Fires many short deadlines from one thread, so a forward wait costs no timer or task of its
 /// own. Deadlines are kept in arrival order per duration, which is also their firing order.
+/// A deadline fires up to ``slack`` late, so that under load one wake-up fires a batch of them.
 /// One per process (``shared``): its thread lives as long as the process.
 final class DeadlineTimer: @unchecked Sendable {
     static let shared = DeadlineTimer()
