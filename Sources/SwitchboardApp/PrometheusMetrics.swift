@@ -94,9 +94,8 @@ public final class PrometheusMetrics: EventMetrics, @unchecked Sendable {
         MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 
-    /// A metric's name with its (at most two) label values: found per event without building a string.
-    /// A metric by its name's literal (hashed by address: several are counted per request) and
-    /// label values.
+    /// A metric by its name's literal, hashed by address (several are counted per request), and
+    /// its (at most two) label values.
     private struct Key: Hashable {
         let name: UInt
         let first: String
