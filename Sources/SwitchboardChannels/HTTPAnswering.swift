@@ -1,6 +1,15 @@
 import NIOCore
 import NIOHTTP1
 
+extension HTTPRequestHead {
+    /// The `Connection` header the answer needs: `close` when the connection ends after it,
+    /// `keep-alive` for an HTTP/1.0 client that keeps it (1.1 keeps it by default), else none.
+    public func answerConnectionHeader(keepingAlive: Bool) -> String? {
+        if !keepingAlive { return "close" }
+        return version.minor == 0 ? "keep-alive" : nil
+    }
+}
+
 extension ChannelHandlerContext {
     /// Answers `100 Continue` when `request` asks for it: its client waits for that before it
     /// sends the body (curl, a second at most).
@@ -18,10 +27,8 @@ extension ChannelHandlerContext {
         let keepAlive = request.isKeepAlive && !close
         var headers = headers
         headers.replaceOrAdd(name: "content-length", value: String(body.count))
-        if !keepAlive {
-            headers.replaceOrAdd(name: "connection", value: "close")
-        } else if request.version.minor == 0 {
-            headers.replaceOrAdd(name: "connection", value: "keep-alive")
+        if let connection = request.answerConnectionHeader(keepingAlive: keepAlive) {
+            headers.replaceOrAdd(name: "connection", value: connection)
         }
         write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: request.version, status: status, headers: headers))), promise: nil)
         if request.method != .HEAD {

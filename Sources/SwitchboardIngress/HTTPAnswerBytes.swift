@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import SwitchboardChannels
 
 /// Ingress answers as bytes: the status line, the headers every answer carries, the framing
 /// headers and the body, in one buffer that the event loop writes with one call. NIO's response
@@ -22,10 +23,9 @@ enum HTTPAnswerBytes {
         }
         buffer.writeStaticString("\r\ncontent-length: ")
         buffer.writeString(String(body.count))
-        if !keepAlive {
-            buffer.writeStaticString("\r\nconnection: close")
-        } else if request.version.minor == 0 {
-            buffer.writeStaticString("\r\nconnection: keep-alive")
+        if let connection = request.answerConnectionHeader(keepingAlive: keepAlive) {
+            buffer.writeStaticString("\r\nconnection: ")
+            buffer.writeString(connection)
         }
         buffer.writeStaticString("\r\n\r\n")
         if request.method != .HEAD { buffer.writeBytes(body) }
