@@ -115,7 +115,10 @@ let package = Package(
                 "SwitchboardApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            // jemalloc in place of glibc's malloc: the gateway allocates on one thread and frees
+            // on another, which glibc's arenas handle slowly (docs/BENCHMARKS.md, "The allocator").
+            linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
         ),
         // Fuzzed entry points, shared by the libFuzzer targets (fuzz/README.md) and the tests.
         .target(name: "SwitchboardFuzzing", dependencies: ["SwitchboardCore", "SwitchboardMapping", "CZlib"], swiftSettings: swiftSettings),
