@@ -17,11 +17,12 @@
 #   GATEWAY_DURABILITY full | normal                default full
 #   GATEWAY_JOURNAL    an existing journal file to use (and keep)   default a fresh one per start
 #   GATEWAY_RATE       none | N: the target's rate limit, N requests per second   default none
-# The release build is made first only if it is missing.
+#   SWITCHBOARD_BIN    the binary to run                default .build/release/switchboard
+# The release build is made first only if it is missing (and SWITCHBOARD_BIN is not set).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-bin=$root/.build/release/switchboard
-if [ ! -x "$bin" ]; then
+bin=${SWITCHBOARD_BIN:-$root/.build/release/switchboard}
+if [ -z "${SWITCHBOARD_BIN:-}" ] && [ ! -x "$bin" ]; then
   echo "building the release binary (first run only)…" >&2
   (cd "$root" && swift build -c release --product switchboard >&2)
 fi
