@@ -17,6 +17,7 @@
 #   GATEWAY_DURABILITY full | normal                default full
 #   GATEWAY_JOURNAL    an existing journal file to use (and keep)   default a fresh one per start
 #   GATEWAY_RATE       none | N: the target's rate limit, N requests per second   default none
+#   GATEWAY_SCHEDULING batch | default: the config's cpuScheduling   default batch (the gateway has its core to itself)
 #   SWITCHBOARD_BIN    the binary to run                default .build/release/switchboard
 # The release build is made first only if it is missing (and SWITCHBOARD_BIN is not set).
 set -euo pipefail
@@ -39,6 +40,7 @@ cat >"$run/config.json" <<JSON
 {
   "listen": "127.0.0.1:${GATEWAY_PORT:-27090}",
   "eventLoopThreads": ${GATEWAY_THREADS:-1},
+  "cpuScheduling": "${GATEWAY_SCHEDULING:-batch}",
   "mappings": "$root/mappings",
   "journal": { "path": "${GATEWAY_JOURNAL:-$run/journal.sqlite}", "durability": "${GATEWAY_DURABILITY:-full}" },
   "targets": {

@@ -41,6 +41,8 @@ public struct Config: Sendable {
     public var admin: (host: String, port: Int, token: SecretSource?)?
     /// Event-loop threads for the HTTP server; nil uses one per core.
     public var eventLoopThreads: Int?
+    /// How `serve` has the kernel schedule its threads.
+    public var cpuScheduling = CPUScheduling.inherited
     /// How long an app connection may send nothing while none of its requests is being answered.
     public var idleTimeoutMilliseconds: Int64 = 60_000
     public var mappings: String
@@ -84,7 +86,7 @@ public struct Config: Sendable {
         }
         var problems: [ConfigProblem] = []
         guard let r = JSONReader(json, file: file, pointer: "",
-                                 allowed: ["listen", "admin", "eventLoopThreads", "idleTimeoutMs", "mappings", "journal", "delivery", "targets", "routes"], problems: &problems)
+                                 allowed: ["listen", "admin", "eventLoopThreads", "cpuScheduling", "idleTimeoutMs", "mappings", "journal", "delivery", "targets", "routes"], problems: &problems)
         else { throw ConfigProblems(problems) }
         let listen = r.string("listen", problems: &problems) ?? "127.0.0.1:8080"
         let (host, port) = hostAndPort(listen) ?? ("127.0.0.1", 8080)
@@ -105,6 +107,7 @@ public struct Config: Sendable {
             }
         }
         let eventLoopThreads = r.int("eventLoopThreads", range: 1...256, problems: &problems).map(Int.init)
+        let cpuScheduling = r.choice("cpuScheduling", CPUScheduling.self, problems: &problems) ?? .inherited
         let idleTimeout = r.int("idleTimeoutMs", range: 100...86_400_000, problems: &problems) ?? 60_000
         let mappings = resolve(r.string("mappings", problems: &problems) ?? "mappings")
         var journalLocation = resolve("switchboard.sqlite")
@@ -189,6 +192,7 @@ public struct Config: Sendable {
         config.breaker = breaker
         config.drainMilliseconds = drain
         config.idleTimeoutMilliseconds = idleTimeout
+        config.cpuScheduling = cpuScheduling
         config.journalMaxBytes = journalMaxBytes
         config.journalPasswordVariable = journalPasswordVariable
         config.retentionHours = retentionHours

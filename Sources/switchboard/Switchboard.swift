@@ -49,6 +49,10 @@ struct Serve: AsyncParsableCommand {
         } else {
             gateway = try build { try Gateway(config: loaded!, configFile: config, logger: logger) }
         }
+        if !gateway.config.cpuScheduling.apply() {
+            logger.notice("the kernel refused the thread scheduling policy; the threads keep the one they started with",
+                          metadata: ["sb.cpuScheduling": "\(gateway.config.cpuScheduling.rawValue)"])
+        }
         try await gateway.run { [session] port in
             if let session { SandboxSession.say(session.banner(port: port)) }
             logger.info("listening", metadata: ["sb.listen": "\(gateway.config.host):\(port)"])
