@@ -22,17 +22,19 @@ public enum CPUScheduling: String, Sendable, CaseIterable {
     public func apply() -> Bool {
         guard self == .batch else { return true }
         #if os(Linux)
-        guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task") else { return false }
+        guard let ids = Self.threadIds() else { return false }
         var parameters = sched_param(sched_priority: 0)
         var applied = true
-        for task in tasks {
-            guard let id = pid_t(task) else { continue }
-            if sched_setscheduler(id, Self.batchPolicy, &parameters) != 0 { applied = false }
-        }
+        for id in ids where sched_setscheduler(id, Self.batchPolicy, &parameters) != 0 { applied = false }
         return applied
         #else
         return false
         #endif
+    }
+
+    /// The kernel's ids of the process's threads (`/proc/self/task`), nil where it cannot be read.
+    public static func threadIds() -> [pid_t]? {
+        (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task"))?.compactMap { pid_t($0) }
     }
 
     /// Linux's `SCHED_BATCH`: <sched.h> defines it only for `_GNU_SOURCE`, which Swift's Glibc

@@ -8,12 +8,10 @@ import Glibc
 /// The policy lands on the threads the process has and on those it starts later. (It changes this
 /// test process's threads for a moment; nothing here or elsewhere depends on their scheduling.)
 @Suite(.serialized) struct CPUSchedulingTests {
-    private var threadIds: [pid_t] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []).compactMap { pid_t($0) }
-    }
-
     /// Each thread's policy, from the kernel (a thread that ended meanwhile is left out).
-    private func policies() -> [Int32] { threadIds.map { sched_getscheduler($0) }.filter { $0 >= 0 } }
+    private func policies() -> [pid_t: Int32] {
+        Dictionary(uniqueKeysWithValues: (CPUScheduling.threadIds() ?? []).map { ($0, sched_getscheduler($0)) }.filter { $0.1 >= 0 })
+    }
 
     /// The policy of a thread started now.
     private func policyOfNewThread() async -> Int32 {
@@ -25,15 +23,17 @@ import Glibc
     @Test func batchReachesEveryThreadAndThoseStartedLater() async {
         let before = policies()
         defer {
+            // Each thread goes back to what it had; one started meanwhile to the default.
             var parameters = sched_param(sched_priority: 0)
-            for id in threadIds { _ = sched_setscheduler(id, SCHED_OTHER, &parameters) }
+            for id in CPUScheduling.threadIds() ?? [] { _ = sched_setscheduler(id, before[id] ?? SCHED_OTHER, &parameters) }
         }
         #expect(CPUScheduling.inherited.apply())
-        #expect(policies() == before)
+        // Every thread that was there keeps its policy.
+        #expect(policies().allSatisfy { id, policy in before[id].map { $0 == policy } ?? true })
 
         #expect(CPUScheduling.batch.apply())
         #expect(!policies().isEmpty)
-        #expect(policies().allSatisfy { $0 == CPUScheduling.batchPolicy })
+        #expect(policies().values.allSatisfy { $0 == CPUScheduling.batchPolicy })
         #expect(await policyOfNewThread() == CPUScheduling.batchPolicy)
     }
 }
