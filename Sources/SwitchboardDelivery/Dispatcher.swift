@@ -371,9 +371,11 @@ public final class Dispatcher: @unchecked Sendable {
                                       lastStatus: status, lastError: nil, at: now)
         outcome.failedAttempt = attempted && verdict != .delivered
         outcome.excerpt = excerpt
-        var metadata: Logger.Metadata = [
-            "sb.delivery.id": "\(deliveryId)", "sb.target": "\(target)", "sb.delivery.attempt": "\(attempts)",
-        ]
+        // Built only for a failure's log line: a delivered outcome, the usual one, logs nothing.
+        func metadata(_ reason: String) -> Logger.Metadata {
+            ["sb.delivery.id": "\(deliveryId)", "sb.target": "\(target)", "sb.delivery.attempt": "\(attempts)",
+             "sb.reason": "\(reason)"]
+        }
         switch verdict {
         case .delivered:
             outcome.state = .delivered
@@ -381,16 +383,13 @@ public final class Dispatcher: @unchecked Sendable {
             let delay = max(backoff.delayMilliseconds(afterAttempt: attempts), atLeast ?? 0)
             outcome.nextAttemptAt = Instant(milliseconds: now.milliseconds + delay)
             outcome.lastError = reason
-            metadata["sb.reason"] = "\(reason)"
-            metadata["sb.retry.in_ms"] = "\(delay)"
             metrics.retried(target: target, errorType: ErrorType.of(reason: reason, status: status))
-            logger.info("delivery will be retried", metadata: metadata)
+            logger.info("delivery will be retried", metadata: metadata(reason).merging(["sb.retry.in_ms": "\(delay)"]) { $1 })
         case .deadLetter(let reason):
             outcome.state = .dead
             outcome.lastError = reason
-            metadata["sb.reason"] = "\(reason)"
             metrics.deadLettered(target: target, errorType: ErrorType.of(reason: reason, status: status))
-            logger.warning("delivery dead-lettered", metadata: metadata)
+            logger.warning("delivery dead-lettered", metadata: metadata(reason))
         }
         commit(outcome)
     }
