@@ -307,7 +307,8 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
                 box.full = full
                 return
             }
-            box.appended = try box.events.map { try insert($0, db, names, waiting) }
+            let statements = try AppendStatements(db)
+            box.appended = try box.events.map { try insert($0, db, statements, names, waiting) }
         case .prune(let box):
             let ids = try Int64.fetchAll(db, sql: pruneSQL, arguments: [box.cutoff.milliseconds, box.limit])
             // Throttle counts whose window ended before the cutoff count nothing any more.
@@ -382,12 +383,11 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         return db.changesCount == 1
     }
 
-    private static func insert(_ event: NewEvent, _ db: Database, _ names: KnownEventNames, _ waiting: WaitingInLineCount) throws
-        -> AppendedEvent
-    {
-        let insertEvent = SQLiteBinding(try db.cachedStatement(sql: """
-            INSERT INTO events (route, source, name, user_id, received_at, canonical) VALUES (?, ?, ?, ?, ?, ?)
-            """), db)
+    private static func insert(
+        _ event: NewEvent, _ db: Database, _ statements: AppendStatements, _ names: KnownEventNames,
+        _ waiting: WaitingInLineCount
+    ) throws -> AppendedEvent {
+        let insertEvent = SQLiteBinding(statements.insertEvent, db)
         insertEvent.bind(1, event.route)
         insertEvent.bind(2, event.source)
         insertEvent.bind(3, event.name)
@@ -405,13 +405,6 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             firstOfName = db.changesCount == 1
             names.wrote(route: event.route, name: name)
         }
-        let insertDelivery = try db.cachedStatement(sql: """
-            INSERT INTO deliveries (event_id, target, user_id, state, attempts, next_attempt_at, updated_at)
-            VALUES (?, ?, ?, 'pending', 0, ?, ?)
-            """)
-        let earlierPending = try db.cachedStatement(sql: """
-            SELECT id FROM deliveries WHERE target = ? AND user_id = ? AND state = 'pending' ORDER BY id LIMIT ?
-            """)
         var deliveryIds: [Int64] = []
         var earlier: [[Int64]] = []
         var skipped: [Bool] = []
@@ -429,7 +422,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             skipped.append(false)
             var ids: [Int64] = []
             if let user = event.userId {
-                let read = SQLiteBinding(earlierPending, db)
+                let read = SQLiteBinding(statements.earlierPending, db)
                 read.bind(1, target)
                 read.bind(2, user)
                 read.bind(3, Int64(AppendedEvent.earlierPendingLimit + 1))
@@ -439,7 +432,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
             // delivery ahead settles (a user with a long line costs each poll nothing).
             let due = ids.isEmpty ? event.firstAttemptDue.milliseconds : WaitingInLine.dueAt
             if !ids.isEmpty { waiting.queued(1) }
-            let insert = SQLiteBinding(insertDelivery, db)
+            let insert = SQLiteBinding(statements.insertDelivery, db)
             insert.bind(1, eventId)
             insert.bind(2, target)
             insert.bind(3, event.userId)
