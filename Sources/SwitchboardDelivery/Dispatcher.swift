@@ -384,7 +384,9 @@ public final class Dispatcher: @unchecked Sendable {
             outcome.nextAttemptAt = Instant(milliseconds: now.milliseconds + delay)
             outcome.lastError = reason
             metrics.retried(target: target, errorType: ErrorType.of(reason: reason, status: status))
-            logger.info("delivery will be retried", metadata: metadata(reason).merging(["sb.retry.in_ms": "\(delay)"]) { $1 })
+            var retry = metadata(reason)
+            retry["sb.retry.in_ms"] = "\(delay)"
+            logger.info("delivery will be retried", metadata: retry)
         case .deadLetter(let reason):
             outcome.state = .dead
             outcome.lastError = reason
