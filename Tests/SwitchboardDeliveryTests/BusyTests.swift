@@ -3,21 +3,17 @@ import Logging
 import SwitchboardCore
 import SwitchboardDelivery
 import SwitchboardJournal
-import SwitchboardMapping
 import Testing
 
 /// A delivery turned away because the most attempts allowed are already in flight.
 @Suite struct BusyTests {
-    let mappings = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("mappings").path
-
     /// An event's first attempt, made on arrival, holds a lease: nobody else may send it while the
     /// lease lasts. Turned away as busy, it is made due at once, so that the retry worker can take
     /// it as soon as there is room rather than when the lease ends.
     @Test func aLeasedFirstAttemptTurnedAwayIsDueAtOnce() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("busy-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let journal = try SQLiteJournal(path: path)
+        let file = ScratchJournalFile("busy")
+        defer { file.remove() }
+        let journal = try SQLiteJournal(path: file.path)
         let clock = SystemClock()
         let now = clock.now()
         let leaseEnd = Instant(milliseconds: now.milliseconds + 60_000)
@@ -28,10 +24,7 @@ import Testing
         let id = appended[0].deliveryIds[0]
         #expect(try journal.dueDeliveries(now: now, limit: 10, excluding: [], skippingTargets: []).isEmpty, "leased")
 
-        let flameup = try #require(try MappingSet.load(directory: mappings).provider("flameup"))
-        let target = try DeliveryTarget(
-            name: "flameup", provider: flameup, endpoint: try #require(flameup.send?.endpoint("track")), url: nil, baseURL: nil,
-            settings: ["workspaceId": "ws_test"], secrets: ["token": Secret("fl_test_token")], clock: clock, file: "test")
+        let target = try flameupTarget(token: "fl_test_token", clock: clock)
         let transport = CurlTransport(options: TransportOptions())
         defer { transport.shutdown() }
         let dispatcher = Dispatcher(targets: Snapshot([:]), journal: journal, transport: transport, backoff: Backoff(),

@@ -7,9 +7,9 @@ import Testing
 
 @Suite struct RetryWorkerTests {
     @Test func anEventPastTheRetryWindowIsDeadLetteredWithItsHistory() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("window-\(UUID().uuidString).sqlite").path
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let journal = try SQLiteJournal(path: path)
+        let file = ScratchJournalFile("window")
+        defer { file.remove() }
+        let journal = try SQLiteJournal(path: file.path)
         let now = SystemClock().now()
         let old = Instant(seconds: now.seconds - 73 * 3600)
         let fresh = Instant(seconds: now.seconds - 3600)
