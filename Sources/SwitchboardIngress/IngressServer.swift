@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import NIOEmbedded
 import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
@@ -38,20 +39,15 @@ public final class IngressServer: Service, Sendable {
 
     public func run() async throws {
         let idle = TimeAmount(idleTimeout)
+        try warmUp(idle: idle)
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 256)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.allowRemoteHalfClosure, value: true)
-            .childChannelInitializer { [pipeline, connections, idle] channel in
+            .childChannelInitializer { [self, connections, idle] channel in
                 channel.eventLoop.makeCompletedFuture {
                     try connections.add(channel)
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
-                    // NIO's request decoder alone: `HTTPIngressHandler` orders requests, answers malformed
-                    // ones and writes its answers as bytes, so no pipelining helper, error handler or
-                    // response encoder.
-                    try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
-                    try channel.pipeline.syncOperations.addHandler(HTTPIngressHandler(pipeline: pipeline))
+                    try addHandlers(to: channel, idle: idle)
                 }
             }
             .bind(host: host, port: port).get()
@@ -73,5 +69,24 @@ public final class IngressServer: Service, Sendable {
         }
         // Returns once every connection's handlers are gone (they go before the close completes).
         for channel in left { try? await channel.closeFuture.get() }
+    }
+
+    /// A connection's handlers. NIO's request decoder alone: `HTTPIngressHandler` orders requests,
+    /// answers malformed ones and writes its answers as bytes, so no pipelining helper, error
+    /// handler or response encoder.
+    private func addHandlers(to channel: any Channel, idle: TimeAmount) throws {
+        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
+        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+        try channel.pipeline.syncOperations.addHandler(HTTPIngressHandler(pipeline: pipeline))
+    }
+
+    /// Builds a connection's pipeline once, on this thread, before any event loop accepts. The
+    /// Swift runtime makes a generic type's metadata the first time it is used; when two event
+    /// loops took their first connections at the same moment, one read the metadata of NIO's
+    /// `HTTPPart` while the other was still filling it in, and the process crashed.
+    private func warmUp(idle: TimeAmount) throws {
+        let channel = EmbeddedChannel()
+        try addHandlers(to: channel, idle: idle)
+        try channel.close().wait()
     }
 }
