@@ -23,6 +23,9 @@ public struct FaultReport: Sendable, CustomStringConvertible {
     public var faults = 0
     /// SIGTERM stops that did not end with exit status 0 within the drain time.
     public var uncleanStops = 0
+    /// Gateway crashes: exits no fault caused, or crash reports in the gateways' logs, whichever
+    /// is more.
+    public var crashes = 0
     /// Distinct events the vendor accepted.
     public var delivered = 0
     /// Deliveries still pending or dead at the end.
@@ -42,12 +45,12 @@ public struct FaultReport: Sendable, CustomStringConvertible {
 
     /// True when the counting rule holds (and there was something to count).
     public var holds: Bool {
-        accepted > 0 && lost == 0 && inversions == 0 && pending == 0 && dead == 0 && uncleanStops == 0 && duplicates <= allowedDuplicates
+        accepted > 0 && lost == 0 && inversions == 0 && pending == 0 && dead == 0 && uncleanStops == 0 && crashes == 0 && duplicates <= allowedDuplicates
     }
 
     public var description: String {
         "scenario=\(scenario.rawValue) instances=\(instances) seconds=\(String(format: "%.1f", seconds)) sent=\(sent) accepted=\(accepted) "
-            + "refused=\(refused) unanswered=\(unanswered) faults=\(faults) unclean_stops=\(uncleanStops) "
+            + "refused=\(refused) unanswered=\(unanswered) faults=\(faults) unclean_stops=\(uncleanStops) crashes=\(crashes) "
             + "delivered=\(delivered) pending=\(pending) dead=\(dead) lost=\(lost) duplicates=\(duplicates) "
             + "inversions=\(inversions) allowed_duplicates=\(allowedDuplicates) holds=\(holds) "
             + "accepted_per_second=\(String(format: "%.0f", acceptedPerSecond)) settle_seconds=\(String(format: "%.1f", settleSeconds))"

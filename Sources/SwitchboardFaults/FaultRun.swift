@@ -113,6 +113,7 @@ public final class FaultRun: @unchecked Sendable {
             try await group.waitForAll()
         }
         report.loadSeconds = (ContinuousClock.now - loadStarted).inSeconds
+        countCrashes()
         // A single gateway killed last is started again to finish; a fleet finishes without the
         // instance that died.
         if gateways.count == 1, !gateways[0].isRunning {
@@ -124,6 +125,9 @@ public final class FaultRun: @unchecked Sendable {
         report.settleSeconds = (ContinuousClock.now - loadEnded).inSeconds
         for gateway in gateways { gateway.send(SIGTERM) }
         for gateway in gateways { _ = await gateway.waitForExit(timeout: .seconds(30)) }
+        countCrashes()
+        // A crash report whose process a fault killed before it exited counts too.
+        report.crashes = max(report.crashes, gateways.reduce(0) { $0 + $1.crashReports() })
         await server.stop()
         report.seconds = (ContinuousClock.now - started).inSeconds
         return report
@@ -200,6 +204,7 @@ public final class FaultRun: @unchecked Sendable {
             let wait = Double.random(in: options.faultEvery)
             guard loadGoesOn(load, at: ContinuousClock.now + .milliseconds(Int64(wait * 1000))) else { return }
             try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
+            countCrashes()
             switch options.scenario {
             case .none, .fleetKill:
                 continue
@@ -220,6 +225,12 @@ public final class FaultRun: @unchecked Sendable {
             }
             lock.withLock { report.faults += 1 }
         }
+    }
+
+    /// Counts the gateways that exited without a fault stopping them.
+    private func countCrashes() {
+        let crashed = gateways.filter { $0.takeCrash() }.count
+        if crashed > 0 { lock.withLock { report.crashes += crashed } }
     }
 
     /// The load's planned end, and the latest it may run to for `minimumFaults`.

@@ -7,6 +7,10 @@ final class GatewayProcess: @unchecked Sendable {
     let environment: [String: String]
     let logFile: String
     private var process: Process?
+    /// The signal the harness sent to stop the process, if it sent one.
+    private var stopSignal: Int32?
+    /// The current process's crash was counted.
+    private var crashCounted = false
 
     init(executable: String, configFile: String, environment: [String: String], logFile: String) {
         self.executable = executable
@@ -28,14 +32,38 @@ final class GatewayProcess: @unchecked Sendable {
         process.standardError = log
         try process.run()
         self.process = process
+        stopSignal = nil
+        crashCounted = false
     }
 
     var isRunning: Bool { process?.isRunning ?? false }
 
-    /// Sends `signal` to the process.
+    /// Sends `signal` (one that stops it) to the process.
     func send(_ signal: Int32) {
         guard let process, process.isRunning else { return }
+        stopSignal = signal
         kill(process.processIdentifier, signal)
+    }
+
+    /// True, once per start, when the process has ended by itself: unsignalled, or killed by a
+    /// signal other than the one it was sent.
+    func takeCrash() -> Bool {
+        guard let process, !process.isRunning, !crashCounted else { return false }
+        let crashed = switch (stopSignal, process.terminationReason) {
+        case (nil, _): true
+        case (let sent?, .uncaughtSignal): process.terminationStatus != sent
+        case (_, .exit): false
+        @unknown default: true
+        }
+        crashCounted = crashed
+        return crashed
+    }
+
+    /// How many crash reports the Swift runtime wrote into the log (each begins with a
+    /// `*** Signal N: Backtracing` line), also from processes killed before they could finish one.
+    func crashReports() -> Int {
+        guard let log = try? String(contentsOfFile: logFile, encoding: .utf8) else { return 0 }
+        return log.split(separator: "\n").filter { $0.hasPrefix("*** Signal ") }.count
     }
 
     /// Waits up to `timeout` for the process to exit; returns its exit status, or nil if it did not.

@@ -26,6 +26,7 @@ import Testing
         let report = try await run(.kill, seconds: 12, faultEvery: 2...3, faults: 3)
         #expect(report.faults >= 3)
         #expect(report.accepted > 0)
+        #expect(report.crashes == 0, "\(report)")
         #expect(report.lost == 0, "\(report)")
         #expect(report.inversions == 0, "\(report)")
         #expect(report.duplicates <= report.allowedDuplicates, "\(report)")
@@ -41,6 +42,7 @@ import Testing
         }
         #expect(report.faults >= 2)
         #expect(report.accepted > 0 && report.accepted % 5 == 0, "whole batches: \(report)")
+        #expect(report.crashes == 0, "\(report)")
         #expect(report.lost == 0, "\(report)")
         #expect(report.inversions == 0, "\(report)")
         #expect(report.duplicates <= report.allowedDuplicates, "\(report)")
@@ -51,6 +53,7 @@ import Testing
         let report = try await run(.sigterm, seconds: 8, faultEvery: 2...3, faults: 2)
         #expect(report.faults >= 2)
         #expect(report.uncleanStops == 0, "\(report)")
+        #expect(report.crashes == 0, "\(report)")
         #expect(report.lost == 0 && report.inversions == 0 && report.duplicates == 0, "\(report)")
         #expect(report.pending == 0 && report.dead == 0, "\(report)")
     }
@@ -58,6 +61,7 @@ import Testing
     @Test func vendorDownThreeWaysThenBackLosesNothing() async throws {
         let report = try await run(.vendorDown, seconds: 14, faultEvery: 1...1.5, faults: 3)
         #expect(report.faults >= 3, "refused, 503s and timeouts each at least once")
+        #expect(report.crashes == 0, "\(report)")
         #expect(report.lost == 0 && report.inversions == 0, "\(report)")
         #expect(report.duplicates <= report.allowedDuplicates, "\(report)")
         #expect(report.pending == 0 && report.dead == 0, "\(report)")
@@ -73,6 +77,7 @@ import Testing
             options.journalPassword = environment["SWITCHBOARD_TEST_POSTGRES_PASSWORD"]
         }
         #expect(report.faults == 1 && report.accepted > 0)
+        #expect(report.crashes == 0, "\(report)")
         #expect(report.lost == 0 && report.inversions == 0, "\(report)")
         #expect(report.duplicates <= report.allowedDuplicates, "\(report)")
         #expect(report.pending == 0 && report.dead == 0, "\(report)")
