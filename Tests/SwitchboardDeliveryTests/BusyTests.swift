@@ -17,11 +17,7 @@ import Testing
         let clock = SystemClock()
         let now = clock.now()
         let leaseEnd = Instant(milliseconds: now.milliseconds + 60_000)
-        let appended = try await journal.append([
-            NewEvent(route: "r", source: "usercom", name: "e", userId: "u", receivedAt: now, canonical: Array("{}".utf8),
-                     targets: ["flameup"], firstAttemptDue: leaseEnd),
-        ])
-        let id = appended[0].deliveryIds[0]
+        let id = try await appendOneFlameupEvent(to: journal, receivedAt: now, due: leaseEnd)
         #expect(try journal.dueDeliveries(now: now, limit: 10, excluding: [], skippingTargets: []).isEmpty, "leased")
 
         let target = try flameupTarget(token: "fl_test_token", clock: clock)

@@ -1,6 +1,7 @@
 import Foundation
 import SwitchboardCore
 import SwitchboardDelivery
+import SwitchboardJournal
 import SwitchboardMapping
 
 /// A journal file of its own for one test, under the temporary directory; `remove()` deletes it
@@ -27,6 +28,16 @@ func flameupTarget(token: String, clock: any SwitchboardClock) throws -> Deliver
     return try DeliveryTarget(name: "flameup", provider: flameup, endpoint: endpoint, url: nil, baseURL: nil,
                               settings: ["workspaceId": "ws_test"], secrets: ["token": Secret(token)], clock: clock,
                               file: "test")
+}
+
+/// Journals one event of user `u` for the `flameup` target, first due at `due`; returns its
+/// delivery's id.
+func appendOneFlameupEvent(to journal: SQLiteJournal, receivedAt: Instant, due: Instant) async throws -> Int64 {
+    let appended = try await journal.append([
+        NewEvent(route: "r", source: "usercom", name: "e", userId: "u", receivedAt: receivedAt, canonical: Array("{}".utf8),
+                 targets: ["flameup"], firstAttemptDue: due),
+    ])
+    return appended[0].deliveryIds[0]
 }
 
 struct FixtureMissing: Error { let what: String }

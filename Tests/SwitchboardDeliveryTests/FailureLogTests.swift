@@ -14,11 +14,7 @@ import Testing
         defer { file.remove() }
         let journal = try SQLiteJournal(path: file.path)
         let clock = SystemClock()
-        let appended = try await journal.append([
-            NewEvent(route: "r", source: "usercom", name: "e", userId: "u", receivedAt: clock.now(),
-                     canonical: Array("{}".utf8), targets: ["flameup"], firstAttemptDue: clock.now()),
-        ])
-        let id = appended[0].deliveryIds[0]
+        let id = try await appendOneFlameupEvent(to: journal, receivedAt: clock.now(), due: clock.now())
         let target = try flameupTarget(token: "fl_secret_token_42", clock: clock)
         let lines = CapturedLines()
         let transport = CurlTransport(options: TransportOptions())
