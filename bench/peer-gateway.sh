@@ -18,6 +18,7 @@
 #   GATEWAY_JOURNAL    an existing journal file to use (and keep)   default a fresh one per start
 #   GATEWAY_RATE       none | N: the target's rate limit, N requests per second   default none
 #   GATEWAY_SCHEDULING batch | default: the config's cpuScheduling   default batch (the gateway has its core to itself)
+#   GATEWAY_RETENTION_HOURS  how long delivered events are kept (0: pruned each minute)   default 168
 #   SWITCHBOARD_BIN    the binary to run                default .build/release/switchboard
 # The release build is made first only if it is missing (and SWITCHBOARD_BIN is not set).
 set -euo pipefail
@@ -42,7 +43,8 @@ cat >"$run/config.json" <<JSON
   "eventLoopThreads": ${GATEWAY_THREADS:-1},
   "cpuScheduling": "${GATEWAY_SCHEDULING:-batch}",
   "mappings": "$root/mappings",
-  "journal": { "path": "${GATEWAY_JOURNAL:-$run/journal.sqlite}", "durability": "${GATEWAY_DURABILITY:-full}" },
+  "journal": { "path": "${GATEWAY_JOURNAL:-$run/journal.sqlite}", "durability": "${GATEWAY_DURABILITY:-full}",
+               "retentionHours": ${GATEWAY_RETENTION_HOURS:-168} },
   "targets": {
     "flameup": {
       "provider": "flameup", "url": "$upstream", "caFile": "$ca", "rateLimit": $rate,
