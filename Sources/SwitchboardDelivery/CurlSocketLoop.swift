@@ -23,6 +23,9 @@ final class CurlSocketLoop {
     private var parked: Set<Int32> = []
     /// When libcurl next wants `CURL_SOCKET_TIMEOUT`, in monotonic nanoseconds; nil for never.
     private var timerDeadline: UInt64?
+    /// What `epoll_wait` reports, kept from one turn of the loop to the next.
+    private var readyFDs = [Int32](repeating: 0, count: 64)
+    private var readyEvents = [UInt32](repeating: 0, count: 64)
 
     init(multi: UnsafeMutableRawPointer) {
         self.multi = multi
@@ -61,9 +64,8 @@ final class CurlSocketLoop {
             let now = Self.now()
             wait = deadline <= now ? 0 : min(wait, Int32(min((deadline - now + 999_999) / 1_000_000, UInt64(Int32.max))))
         }
-        var fds = [Int32](repeating: 0, count: 64)
-        var events = [UInt32](repeating: 0, count: 64)
-        let count = Int(sb_epoll_wait(epoll, &fds, &events, 64, wait))
+        let count = Int(sb_epoll_wait(epoll, &readyFDs, &readyEvents, Int32(readyFDs.count), wait))
+        let fds = readyFDs, events = readyEvents
         for i in 0..<max(count, 0) {
             if fds[i] == wakeFD {
                 sb_eventfd_drain(wakeFD)
