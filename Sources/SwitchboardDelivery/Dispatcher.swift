@@ -27,8 +27,9 @@ public final class Dispatcher: @unchecked Sendable {
     private var inFlight: Set<Int64> = []
     /// Deliveries whose final outcome (delivered or dead) is known but not yet committed.
     private var settled: Set<Int64> = []
-    /// What to call once an attempt's outcome is committed, by delivery.
-    private var onCommitted: [Int64: @Sendable (DeliveryState) -> Void] = [:]
+    /// What to call once an attempt's final outcome is committed and the next delivery in its
+    /// user's line is due, by delivery.
+    private var onLineMovedOn: [Int64: @Sendable () -> Void] = [:]
     /// Set when the gateway left a delivery waiting behind an earlier one of its user; cleared by
     /// the worker when it finds nothing due.
     private var followersWaiting = false
@@ -115,11 +116,12 @@ public final class Dispatcher: @unchecked Sendable {
 
     /// Sends one attempt of delivery `deliveryId`, whose earlier attempts number `previousAttempts`,
     /// with an `Idempotency-Key` header. `onResult` runs as soon as the vendor has answered (before
-    /// the outcome is committed); `onCommitted` once the outcome is in the journal.
+    /// the outcome is committed); `onLineMovedOn` once a final outcome (delivered or dead) is in
+    /// the journal and made the next delivery of the same user to the same target due.
     public func attempt(
         deliveryId: Int64, target: DeliveryTarget, request: OutboundRequest, previousAttempts: Int,
         readFromJournal: Bool = false, onResult: (@Sendable (Attempt) -> Void)? = nil,
-        onCommitted: (@Sendable (DeliveryState) -> Void)? = nil
+        onLineMovedOn: (@Sendable () -> Void)? = nil
     ) {
         let holdsLease = !readFromJournal || journal.isShared
         let claim = lock.withLock { () -> Claim in
@@ -155,7 +157,7 @@ public final class Dispatcher: @unchecked Sendable {
             _ = lock.withLock { inFlight.remove(deliveryId) }
             return
         }
-        if let onCommitted { lock.withLock { self.onCommitted[deliveryId] = onCommitted } }
+        if let onLineMovedOn { lock.withLock { self.onLineMovedOn[deliveryId] = onLineMovedOn } }
         proceed(deliveryId: deliveryId, target: target, request: request, previousAttempts: previousAttempts,
                 holdsLease: holdsLease, onResult: onResult)
     }
@@ -207,7 +209,7 @@ public final class Dispatcher: @unchecked Sendable {
                 // left whole seconds of the target's slots unused.
                 onResult?(Attempt(verdict: .retry("rate limit"), status: nil))
                 lock.withLock {
-                    self.onCommitted[deliveryId] = nil
+                    self.onLineMovedOn[deliveryId] = nil
                     // Released now, or once the write commits.
                     if !holdsLease { inFlight.remove(deliveryId) }
                 }
@@ -416,22 +418,25 @@ public final class Dispatcher: @unchecked Sendable {
                 }
                 logger.error("could not record a delivery outcome", metadata: ["sb.delivery.id": "\(deliveryId)", "sb.error": "\(error)"])
             }
-            let (wake, then) = lock.withLock { () -> (Bool, (@Sendable (DeliveryState) -> Void)?) in
+            let (wake, then) = lock.withLock { () -> (Bool, (@Sendable () -> Void)?) in
                 inFlight.remove(deliveryId)
                 settled.remove(deliveryId)
                 if outcome.state != .pending { reservations[deliveryId] = nil }
-                return (outcome.state != .pending && followersWaiting, onCommitted.removeValue(forKey: deliveryId))
+                return (outcome.state != .pending && followersWaiting, onLineMovedOn.removeValue(forKey: deliveryId))
             }
             if wake { wakeup.signal() }
+            // Only when a next delivery is due: after an outage the retry worker settles many
+            // thousands a second, mostly of users with nothing else in line, and a look at each
+            // of their lines queued up faster than the delivery thread got to them.
+            guard case .success(let movedOn) = result, movedOn.contains(deliveryId), let then else { return }
             // Off the journal's writer thread: what follows (the user's next delivery) reads the
             // journal and builds a request, and on the writer it held up every append behind it.
             // A local journal's read is quick: on the delivery thread, not queued behind intake. A
             // shared one's is a round trip to the server: on the pool, many at a time.
-            guard case .success = result, let then else { return }
             if journal.isShared {
-                DispatchQueue.global().async { then(outcome.state) }
+                DispatchQueue.global().async { then() }
             } else {
-                DeliveryThread.shared.async { then(outcome.state) }
+                DeliveryThread.shared.async { then() }
             }
         }
     }

@@ -97,8 +97,8 @@ extension RetryWorker {
             let event = try JSONParser.parse(delivery.canonical)
             let request = try target.request(for: event)
             dispatcher.attempt(deliveryId: delivery.deliveryId, target: target, request: request,
-                               previousAttempts: delivery.attempts, readFromJournal: true) { _ in } onCommitted: { state in
-                guard state != .pending, let user = delivery.userId else { return }
+                               previousAttempts: delivery.attempts, readFromJournal: true) { _ in } onLineMovedOn: {
+                guard let user = delivery.userId else { return }
                 self.startNext(target: delivery.target, userId: user)
             }
         } catch let error as MappingError {

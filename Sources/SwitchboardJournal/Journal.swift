@@ -9,10 +9,14 @@ public protocol Journal: Sendable {
     /// Journals events with a pending delivery per target; `completion` runs (on the journal's
     /// writer thread) once they are committed or failed. It must not block: other writes wait.
     func append(_ events: [NewEvent], completion: @escaping @Sendable (Result<[AppendedEvent], any Error>) -> Void)
-    /// Records attempt outcomes; returns once they are committed.
-    func record(_ outcomes: [DeliveryOutcome]) async throws
-    /// Records outcomes without waiting; `completion` runs once they are committed or failed.
-    func record(_ outcomes: [DeliveryOutcome], completion: @escaping @Sendable (Result<Void, any Error>) -> Void)
+    /// Records attempt outcomes; returns once they are committed, with the settled deliveries
+    /// among them whose line moved on: the next delivery of the same user to the same target was
+    /// waiting its turn and is due now.
+    @discardableResult
+    func record(_ outcomes: [DeliveryOutcome]) async throws -> Set<Int64>
+    /// Records outcomes without waiting; `completion` runs once they are committed or failed,
+    /// with the settled deliveries whose line moved on.
+    func record(_ outcomes: [DeliveryOutcome], completion: @escaping @Sendable (Result<Set<Int64>, any Error>) -> Void)
     /// Pending deliveries due at `now`, oldest first, skipping `excluding` and those to
     /// `skippingTargets`. A delivery is left out while an earlier one of the same user to the
     /// same target is pending (per-user order).

@@ -4,7 +4,7 @@ import SwitchboardCore
 /// write's input in and its result out of the writer thread.
 enum JournalWrite: @unchecked Sendable {
     case append(AppendBox)
-    case record([DeliveryOutcome])
+    case record(RecordBox)
     case replay(ReplayBox)
     case prune(PruneBox)
     case releaseLeases(ReplayBox)
@@ -25,6 +25,14 @@ enum JournalWrite: @unchecked Sendable {
             }
             return .success(appended)
         }
+    }
+
+    /// Attempt outcomes, and those settled deliveries whose user's next delivery to the same
+    /// target was waiting its turn and is due now.
+    final class RecordBox: @unchecked Sendable {
+        let outcomes: [DeliveryOutcome]
+        var linesMovedOn: Set<Int64> = []
+        init(_ outcomes: [DeliveryOutcome]) { self.outcomes = outcomes }
     }
 
     /// A replay's (or a lease release's) deliveries, and how many rows changed.

@@ -18,12 +18,12 @@ extension PostgresJournal {
                 }
                 try appendAll(boxes, db, quota)
             case .record:
-                var outcomes: [DeliveryOutcome] = []
-                while index < operations.count, case .record(let more) = operations[index] {
-                    outcomes += more
+                var boxes: [JournalWrite.RecordBox] = []
+                while index < operations.count, case .record(let box) = operations[index] {
+                    boxes.append(box)
                     index += 1
                 }
-                try recordAll(outcomes, db)
+                try recordAll(boxes, db)
             default:
                 try apply(operations[index], db, quota)
                 index += 1
@@ -157,22 +157,28 @@ extension PostgresJournal {
 
     /// Records outcomes in one statement per run of distinct deliveries (a delivery's outcomes
     /// in one group are applied one after another, in order).
-    static func recordAll(_ outcomes: [DeliveryOutcome], _ db: PostgresSession) throws {
+    /// Each box learns which of its settled deliveries moved their line on.
+    static func recordAll(_ boxes: [JournalWrite.RecordBox], _ db: PostgresSession) throws {
         var chunk: [DeliveryOutcome] = []
         var ids: Set<Int64> = []
-        for outcome in outcomes {
+        var movedOn: Set<Int64> = []
+        for outcome in boxes.lazy.flatMap(\.outcomes) {
             if !ids.insert(outcome.deliveryId).inserted {
-                try recordBatch(chunk, db)
+                movedOn.formUnion(try recordBatch(chunk, db))
                 chunk = []
                 ids = [outcome.deliveryId]
             }
             chunk.append(outcome)
         }
-        try recordBatch(chunk, db)
+        movedOn.formUnion(try recordBatch(chunk, db))
+        for box in boxes {
+            box.linesMovedOn = movedOn.isEmpty ? [] : Set(box.outcomes.lazy.map(\.deliveryId).filter(movedOn.contains))
+        }
     }
 
-    private static func recordBatch(_ outcomes: [DeliveryOutcome], _ db: PostgresSession) throws {
-        guard !outcomes.isEmpty else { return }
+    /// Returns the settled deliveries whose line moved on.
+    private static func recordBatch(_ outcomes: [DeliveryOutcome], _ db: PostgresSession) throws -> Set<Int64> {
+        guard !outcomes.isEmpty else { return [] }
         var b = SQLBinds()
         // delivered, dead and skipped are final (replay re-opens a dead one).
         let settled = try db.run("""
@@ -196,24 +202,27 @@ extension PostgresJournal {
             history AS (
                 INSERT INTO attempts (delivery_id, at, status, error)
                 SELECT id, at, CASE WHEN has_status THEN status END, CASE WHEN has_error THEN error END FROM changed WHERE failed)
-            SELECT target, user_id, at FROM changed WHERE state <> 'pending' AND user_id IS NOT NULL
+            SELECT id, target, user_id, at FROM changed WHERE state <> 'pending' AND user_id IS NOT NULL
             """, b.bindings).map { row in
             let r = row.makeRandomAccess()
-            return (target: try r.at(0, as: String.self), user: try r.at(1, as: String.self), at: try r.at(2, as: Int64.self))
+            return (id: try r.at(0, as: Int64.self), target: try r.at(1, as: String.self), user: try r.at(2, as: String.self),
+                    at: try r.at(3, as: Int64.self))
         }
-        guard !settled.isEmpty else { return }
+        guard !settled.isEmpty else { return [] }
         // Each settled delivery's line moves on: the next one of that user becomes due. (In a
         // statement of its own: the one above cannot see its own updates.)
         var p = SQLBinds()
-        try db.run("""
+        return try Set(db.run("""
             UPDATE deliveries d SET next_attempt_at = x.at FROM (
-                SELECT DISTINCT ON (n.id) n.id, l.at
-                FROM unnest(\(p.add(settled.map(\.target))), \(p.add(settled.map(\.user))), \(p.add(settled.map(\.at)))) AS l(target, user_id, at)
+                SELECT DISTINCT ON (n.id) n.id, l.at, l.settled
+                FROM unnest(\(p.add(settled.map(\.id))), \(p.add(settled.map(\.target))), \(p.add(settled.map(\.user))),
+                            \(p.add(settled.map(\.at)))) AS l(settled, target, user_id, at)
                 CROSS JOIN LATERAL (SELECT id FROM deliveries WHERE target = l.target AND user_id = l.user_id AND state = 'pending'
                                     ORDER BY id LIMIT 1) n
                 ORDER BY n.id, l.at) x
             WHERE d.id = x.id AND d.next_attempt_at = \(p.add(waiting))
-            """, p.bindings)
+            RETURNING x.settled
+            """, p.bindings).map { try $0.makeRandomAccess().at(0, as: Int64.self) })
     }
 
     /// Makes due the waiting deliveries that nothing is ahead of any more, though no settle

@@ -10,13 +10,17 @@ extension PostgresJournal {
         }
     }
 
-    public func record(_ outcomes: [DeliveryOutcome]) async throws {
-        try await submit("record", .record(outcomes))
+    @discardableResult
+    public func record(_ outcomes: [DeliveryOutcome]) async throws -> Set<Int64> {
+        let box = JournalWrite.RecordBox(outcomes)
+        try await submit("record", .record(box))
+        return box.linesMovedOn
     }
 
-    public func record(_ outcomes: [DeliveryOutcome], completion: @escaping @Sendable (Result<Void, any Error>) -> Void) {
-        committer.submit(.record(outcomes)) { result in
-            completion(result.mapError { JournalError(operation: "record", reason: Self.reason($0)) })
+    public func record(_ outcomes: [DeliveryOutcome], completion: @escaping @Sendable (Result<Set<Int64>, any Error>) -> Void) {
+        let box = JournalWrite.RecordBox(outcomes)
+        committer.submit(.record(box)) { result in
+            completion(result.map { box.linesMovedOn }.mapError { JournalError(operation: "record", reason: Self.reason($0)) })
         }
     }
 
@@ -49,8 +53,8 @@ extension PostgresJournal {
         switch operation {
         case .append(let box):
             try appendAll([box], db, quota)
-        case .record(let outcomes):
-            try recordAll(outcomes, db)
+        case .record(let box):
+            try recordAll([box], db)
         case .replay(let box):
             var b = SQLBinds()
             let now = b.add(box.now.milliseconds)

@@ -59,17 +59,21 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
         }
     }
 
-    public func record(_ outcomes: [DeliveryOutcome]) async throws {
+    @discardableResult
+    public func record(_ outcomes: [DeliveryOutcome]) async throws -> Set<Int64> {
+        let box = JournalWrite.RecordBox(outcomes)
         do {
-            try await committer.submit(.record(outcomes))
+            try await committer.submit(.record(box))
         } catch {
             throw JournalError(operation: "record", reason: Self.reason(error))
         }
+        return box.linesMovedOn
     }
 
-    public func record(_ outcomes: [DeliveryOutcome], completion: @escaping @Sendable (Result<Void, any Error>) -> Void) {
-        committer.submit(.record(outcomes)) { result in
-            completion(result.mapError { JournalError(operation: "record", reason: Self.reason($0)) })
+    public func record(_ outcomes: [DeliveryOutcome], completion: @escaping @Sendable (Result<Set<Int64>, any Error>) -> Void) {
+        let box = JournalWrite.RecordBox(outcomes)
+        committer.submit(.record(box)) { result in
+            completion(result.map { box.linesMovedOn }.mapError { JournalError(operation: "record", reason: Self.reason($0)) })
         }
     }
 
@@ -337,7 +341,8 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
                 try statement.execute(arguments: [box.now.milliseconds, box.now.milliseconds, id])
                 box.changed += db.changesCount
             }
-        case .record(let outcomes):
+        case .record(let box):
+            box.linesMovedOn = []   // nothing kept from an earlier try of a group that was rolled back
             let update = try db.cachedStatement(sql: """
                 UPDATE deliveries SET state = ?, attempts = ?, next_attempt_at = ?, last_status = ?, last_error = ?,
                     updated_at = ?
@@ -345,7 +350,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
                 """)
             let history = try db.cachedStatement(sql: "INSERT INTO attempts (delivery_id, at, status, error) VALUES (?, ?, ?, ?)")
             let excerpt = try db.cachedStatement(sql: "UPDATE deliveries SET excerpt = ? WHERE id = ?")
-            for o in outcomes {
+            for o in box.outcomes {
                 let binding = SQLiteBinding(update, db)
                 binding.bind(1, o.state.rawValue)
                 binding.bind(2, Int64(o.attempts))
@@ -358,6 +363,7 @@ public final class SQLiteJournal: Journal, @unchecked Sendable {
                 guard db.changesCount == 1 else { continue }
                 if o.state != .pending && waiting.mayBeWaiting, try promoteNextInLine(after: o.deliveryId, at: o.at, db) {
                     waiting.promotedOne()
+                    box.linesMovedOn.insert(o.deliveryId)
                 }
                 guard o.failedAttempt else { continue }
                 try history.execute(arguments: [o.deliveryId, o.at.milliseconds, o.lastStatus, o.lastError])

@@ -18,14 +18,15 @@ struct ScratchJournalFile {
     }
 }
 
-/// The repository's Flameup provider file as a delivery target, with `token` as its secret.
-func flameupTarget(token: String, clock: any SwitchboardClock) throws -> DeliveryTarget {
+/// The repository's Flameup provider file as a delivery target, with `token` as its secret,
+/// sending to `baseURL` (a mock's) when given.
+func flameupTarget(token: String, clock: any SwitchboardClock, baseURL: String? = nil) throws -> DeliveryTarget {
     let mappings = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("mappings").path
     guard let flameup = try MappingSet.load(directory: mappings).provider("flameup"),
           let endpoint = flameup.send?.endpoint("track")
     else { throw FixtureMissing(what: "flameup's provider file or its track endpoint") }
-    return try DeliveryTarget(name: "flameup", provider: flameup, endpoint: endpoint, url: nil, baseURL: nil,
+    return try DeliveryTarget(name: "flameup", provider: flameup, endpoint: endpoint, url: nil, baseURL: baseURL,
                               settings: ["workspaceId": "ws_test"], secrets: ["token": Secret(token)], clock: clock,
                               file: "test")
 }

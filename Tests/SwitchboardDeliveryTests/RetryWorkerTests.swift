@@ -3,6 +3,7 @@ import Logging
 import SwitchboardCore
 import SwitchboardDelivery
 import SwitchboardJournal
+import SwitchboardSandbox
 import Testing
 
 @Suite struct RetryWorkerTests {
@@ -36,5 +37,41 @@ import Testing
         #expect(byEvent[appended[0].eventId]?.lastError == "retry window of 72 h passed after 5 attempts; last: HTTP 503: down")
         #expect(byEvent[appended[1].eventId]?.lastError == "config: no target named 'gone'", "inside the window it is the missing target that stops it")
         #expect(byEvent[appended[0].eventId]?.attempts == 5)
+    }
+
+    /// Once a delivery the worker read from the journal is delivered, the next one in its user's
+    /// line is sent at once: a line drains from one poll, one event after another.
+    @Test func aUsersLineDrainsFromOnePollInOrder() async throws {
+        let flameup = MockFlameup(token: "fl_test_token", workspace: "ws_test")
+        let certificates = try SandboxCertificates.load(
+            ca: "\(tlsFolder)/ca.pem", certificate: "\(tlsFolder)/server.pem", key: "\(tlsFolder)/server.key")
+        let server = try await MockServer.start(certificates: certificates) { flameup.handle($0) }
+        let file = ScratchJournalFile("line")
+        defer { file.remove() }
+        let journal = try SQLiteJournal(path: file.path)
+        let clock = SystemClock()
+        for (user, name) in [("alice", "a1"), ("alice", "a2"), ("bob", "b1"), ("alice", "a3")] {
+            let canonical = #"{"type":"track","event":"\#(name)","userId":"\#(user)","timestamp":"2026-01-01T00:00:00Z"}"#
+            _ = try await journal.append([NewEvent(route: "r", source: "usercom", name: name, userId: user, receivedAt: clock.now(),
+                                                   canonical: Array(canonical.utf8), targets: ["flameup"], firstAttemptDue: clock.now())])
+        }
+        let target = try flameupTarget(token: "fl_test_token", clock: clock, baseURL: "https://127.0.0.1:\(server.port)")
+        let transport = CurlTransport(options: TransportOptions(caFile: "\(tlsFolder)/ca.pem"))
+        defer { transport.shutdown() }
+        let dispatcher = Dispatcher(targets: Snapshot(["flameup": target]), journal: journal, transport: transport,
+                                    backoff: Backoff(), clock: clock, logger: Logger(label: "test"))
+        let worker = RetryWorker(journal: journal, dispatcher: dispatcher, clock: clock, interval: .seconds(3600),
+                                 logger: Logger(label: "test"))
+        #expect(worker.runOnce() == 2, "the heads of alice's line and bob's; alice's others wait their turn")
+        var delivered = 0
+        for _ in 0..<500 where delivered < 4 {
+            try await Task.sleep(for: .milliseconds(10))
+            delivered = try journal.deliveries(states: [.delivered], limit: 10).count
+        }
+        await server.stop()
+        #expect(delivered == 4, "no second poll was made")
+        let names = flameup.accepted.compactMap { (try? JSONParser.parse($0.bodyText))?["event"]?.stringValue }
+        #expect(names.filter { $0.hasPrefix("a") } == ["a1", "a2", "a3"])
+        #expect(names.count == 4 && flameup.duplicates == 0)
     }
 }

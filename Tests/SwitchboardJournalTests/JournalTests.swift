@@ -65,15 +65,24 @@ import Testing
             let later = Instant(milliseconds: 60_000)
             var due = try journal.dueDeliveries(now: later, limit: 10, excluding: []).map(\.deliveryId)
             #expect(due == first.deliveryIds + second[1].deliveryIds)
-            try await journal.record([DeliveryOutcome(deliveryId: first.deliveryIds[0], state: .delivered, attempts: 1,
-                                                      nextAttemptAt: nil, lastStatus: 200, lastError: nil, at: later)])
+            let retrying = try await journal.record([DeliveryOutcome(deliveryId: first.deliveryIds[0], state: .pending, attempts: 1,
+                                                                     nextAttemptAt: later, lastStatus: 503, lastError: "HTTP 503", at: later)])
+            #expect(retrying.isEmpty, "a retry holds the line")
+            let movedOn = try await journal.record([
+                DeliveryOutcome(deliveryId: first.deliveryIds[0], state: .delivered, attempts: 2,
+                                nextAttemptAt: nil, lastStatus: 200, lastError: nil, at: later),
+                DeliveryOutcome(deliveryId: second[1].deliveryIds[0], state: .delivered, attempts: 1,
+                                nextAttemptAt: nil, lastStatus: 200, lastError: nil, at: later),
+            ])
+            #expect(movedOn == [first.deliveryIds[0]], "alice's line moved on; bob has nothing else in line")
             due = try journal.dueDeliveries(now: later, limit: 10, excluding: []).map(\.deliveryId)
-            #expect(Set(due) == [first.deliveryIds[1], second[0].deliveryIds[0], second[1].deliveryIds[0]],
+            #expect(Set(due) == [first.deliveryIds[1], second[0].deliveryIds[0]],
                     "on target x alice's line moved on; on y it still waits for the first event")
             #expect(try journal.delivery(id: second[0].deliveryIds[0])?.nextAttemptAt == later, "due when the one ahead settled")
             #expect(try journal.delivery(id: second[0].deliveryIds[1])?.nextAttemptAt == nil)
-            try await journal.record([DeliveryOutcome(deliveryId: first.deliveryIds[1], state: .dead, attempts: 1,
-                                                      nextAttemptAt: nil, lastStatus: 422, lastError: "HTTP 422", at: later)])
+            let deadMovedOn = try await journal.record([DeliveryOutcome(deliveryId: first.deliveryIds[1], state: .dead, attempts: 1,
+                                                                        nextAttemptAt: nil, lastStatus: 422, lastError: "HTTP 422", at: later)])
+            #expect(deadMovedOn == [first.deliveryIds[1]])
             due = try journal.dueDeliveries(now: later, limit: 10, excluding: []).map(\.deliveryId)
             #expect(due.contains(second[0].deliveryIds[1]), "a dead letter no longer holds the line")
         }
