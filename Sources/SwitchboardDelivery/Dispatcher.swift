@@ -117,7 +117,8 @@ public final class Dispatcher: @unchecked Sendable {
     /// Sends one attempt of delivery `deliveryId`, whose earlier attempts number `previousAttempts`,
     /// with an `Idempotency-Key` header. `onResult` runs as soon as the vendor has answered (before
     /// the outcome is committed); `onLineMovedOn` once a final outcome (delivered or dead) is in
-    /// the journal and made the next delivery of the same user to the same target due.
+    /// the journal and made the next delivery of the same user to the same target due. It runs
+    /// on the journal's writer thread and must be quick: every write waits behind it.
     public func attempt(
         deliveryId: Int64, target: DeliveryTarget, request: OutboundRequest, previousAttempts: Int,
         readFromJournal: Bool = false, onResult: (@Sendable (Attempt) -> Void)? = nil,
@@ -426,18 +427,9 @@ public final class Dispatcher: @unchecked Sendable {
             }
             if wake { wakeup.signal() }
             // Only when a next delivery is due: after an outage the retry worker settles many
-            // thousands a second, mostly of users with nothing else in line, and a look at each
-            // of their lines queued up faster than the delivery thread got to them.
+            // thousands a second, mostly of users with nothing else in line.
             guard case .success(let movedOn) = result, movedOn.contains(deliveryId), let then else { return }
-            // Off the journal's writer thread: what follows (the user's next delivery) reads the
-            // journal and builds a request, and on the writer it held up every append behind it.
-            // A local journal's read is quick: on the delivery thread, not queued behind intake. A
-            // shared one's is a round trip to the server: on the pool, many at a time.
-            if journal.isShared {
-                DispatchQueue.global().async { then() }
-            } else {
-                DeliveryThread.shared.async { then() }
-            }
+            then()
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 import SwitchboardCore
@@ -17,6 +18,8 @@ public struct RetryWorker: Service {
     /// On a shared journal, how long a claimed delivery is this instance's: longer than an attempt takes.
     let lease: Duration
     let logger: Logger
+    /// Lines whose next delivery is due and is to be started at once.
+    private let linesToFollow = LinesToFollow()
 
     public init(journal: any Journal, dispatcher: Dispatcher, clock: any SwitchboardClock,
                 interval: Duration = .milliseconds(250), batchSize: Int = 256, retryWindow: Duration = .seconds(72 * 3600),
@@ -96,10 +99,12 @@ extension RetryWorker {
         do {
             let event = try JSONParser.parse(delivery.canonical)
             let request = try target.request(for: event)
+            // The line, not the delivery: the closure is kept while the attempt is in flight.
+            let line = delivery.userId.map { LinesToFollow.Line(target: delivery.target, userId: $0) }
             dispatcher.attempt(deliveryId: delivery.deliveryId, target: target, request: request,
                                previousAttempts: delivery.attempts, readFromJournal: true) { _ in } onLineMovedOn: {
-                guard let user = delivery.userId else { return }
-                self.startNext(target: delivery.target, userId: user)
+                guard let line, linesToFollow.note(line) else { return }
+                scheduleFollowing()
             }
         } catch let error as MappingError {
             dispatcher.giveUp(deliveryId: delivery.deliveryId, target: target.name,
@@ -114,12 +119,29 @@ extension RetryWorker {
         Instant(milliseconds: now.milliseconds + lease.components.seconds * 1000)
     }
 
-    private func startNext(target: String, userId: String) {
+    /// Off the journal's writer thread, where `onLineMovedOn` runs: following a line reads the
+    /// journal and builds a request, and on the writer that held up every append behind it. A
+    /// local journal's read is quick: on the delivery thread, not queued behind intake. A shared
+    /// one's is a round trip to the server: on the pool, many at a time.
+    private func scheduleFollowing() {
+        if journal.isShared {
+            DispatchQueue.global().async {
+                for line in linesToFollow.take() { DispatchQueue.global().async { startNext(line) } }
+            }
+        } else {
+            DeliveryThread.shared.async {
+                for line in linesToFollow.take() { startNext(line) }
+            }
+        }
+    }
+
+    private func startNext(_ line: LinesToFollow.Line) {
         guard !Task.isShuttingDownGracefully else { return }
         do {
             // One already in flight is not sent twice: the dispatcher's claim refuses it.
             let now = clock.now()
-            guard let next = try journal.claimHeadOfLine(target: target, userId: userId, now: now, leaseUntil: leaseEnd(now)) else { return }
+            guard let next = try journal.claimHeadOfLine(target: line.target, userId: line.userId, now: now,
+                                                         leaseUntil: leaseEnd(now)) else { return }
             start(next)
         } catch {
             logger.error("could not read the next delivery of a user", metadata: ["sb.error": "\(error)"])
