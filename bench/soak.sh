@@ -52,8 +52,9 @@ sample() {
     echo "$(($(date +%s) - start)),$rss,$fds,$threads,$(mib "$journal"),$(mib "$journal-wal")," \
         "$(query "SELECT count(*) FROM deliveries WHERE state = 'pending'"),$(delivered)" | tr -d ' ' | tee -a "$samples"
 }
+connections=64
 PEER_LOAD=$peer/load/usercom-events.lua PACED_DELAY_MS=$((64000 / rate)) \
-    timeout $((minutes * 60 + 60)) taskset -c 0 wrk -t2 -c64 -d$((minutes * 60))s --timeout 5s \
+    timeout $((minutes * 60 + 60)) taskset -c 0 wrk -t2 -c$connections -d$((minutes * 60))s --timeout 5s \
     -s bench/load/paced.lua http://127.0.0.1:27090/ >"$run/wrk.log" 2>&1 &
 load=$!
 next_restart=$((start + restart_every))
@@ -61,7 +62,8 @@ back_at=
 while kill -0 $load 2>/dev/null; do
     line=$(sample)
     echo "$line"
-    if [ -n "$back_at" ] && [ "$(echo "$line" | cut -d, -f7)" = 0 ]; then
+    # Drained: no more pending than the load's own in flight (at most one per connection).
+    if [ -n "$back_at" ] && [ "$(echo "$line" | cut -d, -f7)" -le "$connections" ]; then
         echo "backlog drained $(($(date +%s) - back_at)) s after the upstream came back"
         back_at=
     fi
