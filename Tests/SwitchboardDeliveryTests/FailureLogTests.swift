@@ -67,9 +67,8 @@ private final class CapturedLines: LogHandler, @unchecked Sendable {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String,
-             function: String, line: UInt) {
-        let text = (metadata ?? [:]).mapValues { "\($0)" }
-        lines.withLock { $0.append(Line(message: "\(message)", metadata: text)) }
+    func log(event: LogEvent) {
+        let text = (event.metadata ?? [:]).mapValues { "\($0)" }
+        lines.withLock { $0.append(Line(message: "\(event.message)", metadata: text)) }
     }
 }
