@@ -53,7 +53,7 @@ sample() {
         "$(query "SELECT count(*) FROM deliveries WHERE state = 'pending'"),$(delivered)" | tr -d ' ' | tee -a "$samples"
 }
 connections=64
-PEER_LOAD=$peer/load/usercom-events.lua PACED_DELAY_MS=$((64000 / rate)) \
+PEER_LOAD=$peer/load/usercom-events.lua PACED_DELAY_MS=$((connections * 1000 / rate)) \
     timeout $((minutes * 60 + 60)) taskset -c 0 wrk -t2 -c$connections -d$((minutes * 60))s --timeout 5s \
     -s bench/load/paced.lua http://127.0.0.1:27090/ >"$run/wrk.log" 2>&1 &
 load=$!
